@@ -1,0 +1,115 @@
+"""Find the Python interpreter a program should run under: a version such as "3.12", or a path.
+
+Versions are looked up on PATH (``python3.12``) and under pyenv (``~/.pyenv/versions/3.12.*``).
+The tracer needs nothing installed in the interpreter; it only has to be CPython 3.11 or newer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_VERSION = (3, 11)
+SUPPORTED = ("3.11", "3.12", "3.13")
+_VERSION = re.compile(r"^\d+\.\d+$")
+
+
+class InterpreterNotFound(LookupError):
+    """No interpreter matches what was asked for, or it is too old."""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python executable and the version it reports."""
+
+    path: str
+    version: str  # "3.12.1"
+
+    @property
+    def short_version(self) -> str:
+        """Major.minor, e.g. "3.12"."""
+        return ".".join(self.version.split(".")[:2])
+
+
+def _pyenv_roots() -> list[Path]:
+    roots = [Path(os.environ["PYENV_ROOT"])] if os.environ.get("PYENV_ROOT") else []
+    roots.append(Path.home() / ".pyenv")
+    return [root / "versions" for root in roots if (root / "versions").is_dir()]
+
+
+def _version_of(path: str) -> str:
+    try:
+        out = subprocess.run(
+            [path, "-S", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise InterpreterNotFound(f"{path} does not run as a Python interpreter: {exc}") from exc
+    return out.stdout.strip()
+
+
+def _candidates(short: str) -> list[str]:
+    found: list[str] = []
+    on_path = shutil.which(f"python{short}")
+    if on_path:
+        found.append(on_path)
+    for versions in _pyenv_roots():
+        matches = sorted(
+            versions.glob(f"{short}.*"),
+            key=lambda p: [int(x) if x.isdigit() else -1 for x in p.name.split(".")],
+            reverse=True,
+        )
+        for match in matches:
+            exe = match / "bin" / f"python{short}"
+            if exe.exists() and re.fullmatch(rf"{re.escape(short)}\.\d+", match.name):
+                found.append(str(exe))
+    return found
+
+
+def _first_working(short: str) -> Interpreter:
+    """The first candidate for a version that really runs and really is that version."""
+    for path in _candidates(short):
+        try:
+            version = _version_of(path)
+        except InterpreterNotFound:
+            continue  # e.g. a pyenv shim for a version that is not selected
+        if version.startswith(short + "."):
+            return Interpreter(path, version)
+    roots = ", ".join(str(r) for r in _pyenv_roots()) or "~/.pyenv not present"
+    raise InterpreterNotFound(f"no Python {short} found on PATH (python{short}) or under pyenv ({roots})")
+
+
+def resolve(spec: str | None = None) -> Interpreter:
+    """The interpreter for ``spec``: None (this one), a version "3.12", or a path."""
+    if spec is None:
+        version = "%d.%d.%d" % sys.version_info[:3]
+        interpreter = Interpreter(sys.executable, version)
+    elif _VERSION.match(spec):
+        interpreter = _first_working(spec)
+    else:
+        path = shutil.which(spec) or spec
+        if not os.path.exists(path):
+            raise InterpreterNotFound(f"no interpreter at {spec!r} (give a version like 3.12 or a path)")
+        interpreter = Interpreter(path, _version_of(path))
+    major_minor = tuple(int(x) for x in interpreter.version.split(".")[:2])
+    if major_minor < MIN_VERSION:
+        raise InterpreterNotFound(
+            f"{interpreter.path} is Python {interpreter.version}; labkit needs 3.11 or newer"
+        )
+    return interpreter
+
+
+def available() -> dict[str, Interpreter]:
+    """The supported versions present on this machine, by short version."""
+    found: dict[str, Interpreter] = {}
+    for short in SUPPORTED:
+        try:
+            found[short] = resolve(short)
+        except InterpreterNotFound:
+            continue
+    return found

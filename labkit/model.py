@@ -1,0 +1,358 @@
+"""The trace model: what happened to every task, loop and signal in one run of a program.
+
+Pure data (dataclasses, no I/O, no display). ``TraceBuilder`` folds the raw event stream, from
+the tracer in the child and from the runner in the parent, into a ``Trace``, one event at a time,
+so a live view can show the trace while the program still runs. All times are seconds since the
+runner started the process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OUTCOMES = ("finished", "failed", "cancelled", "destroyed-pending", "pending-at-exit")
+"""Every task ends with one of these. The last two mean it never finished on its event loop."""
+
+MAX_STEPS = 200_000
+"""Step intervals kept per trace; past this only each task's total running time is kept."""
+
+
+@dataclass
+class CancelRequest:
+    """One ``task.cancel()`` call."""
+
+    t: float
+    by: int | None  # the task that asked, if it was a task
+    message: str | None
+    cancelling: int  # task.cancelling() right after the call
+    accepted: bool  # what cancel() returned
+
+
+@dataclass
+class TaskRecord:
+    """One asyncio task from creation to its outcome."""
+
+    id: int
+    name: str
+    coro: str
+    parent: int | None
+    loop: int | None
+    created: float
+    eager: bool = False
+    steps: list[tuple[float, float]] = field(default_factory=list)
+    running_time: float = 0.0
+    cancel_requests: list[CancelRequest] = field(default_factory=list)
+    uncancels: list[tuple[float, int]] = field(default_factory=list)
+    outcome: str | None = None  # None while the program runs and the task is pending
+    ended: float | None = None
+    exc_type: str | None = None
+    exc_message: str | None = None
+
+    @property
+    def first_cancel(self) -> float | None:
+        """When the first cancel request reached this task, if any did."""
+        return self.cancel_requests[0].t if self.cancel_requests else None
+
+    @property
+    def abandoned(self) -> bool:
+        """True when the task never finished on its loop: destroyed or still pending at exit.
+
+        Its coroutine may still have been closed by the garbage collector (GeneratorExit), which
+        runs plain ``finally`` code but no ``await``: check the program's output for cleanup.
+        """
+        return self.outcome in ("destroyed-pending", "pending-at-exit")
+
+
+@dataclass
+class LoopRecord:
+    """One event loop."""
+
+    id: int
+    thread: str
+    created: float
+    runs: list[tuple[float, float | None, str | None]] = field(default_factory=list)
+    stop_calls: list[float] = field(default_factory=list)
+    closed: float | None = None
+    close_refused: list[tuple[float, str]] = field(default_factory=list)
+    shutdown_asyncgens: list[tuple[float, float | None]] = field(default_factory=list)
+    shutdown_default_executor: list[tuple[float, float | None]] = field(default_factory=list)
+    run_until_complete_errors: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass
+class SignalRecord:
+    """One signal: sent by the runner, received by a Python handler in the program, or both."""
+
+    signal: str
+    sent: float | None = None
+    reason: str | None = None  # "plan", "manual" or "timeout"
+    disposition: str | None = None  # at send time, from /proc: "handled", "ignored", "default"
+    received: float | None = None
+    handler: str | None = None  # which Python handler took it
+
+
+@dataclass
+class AsyncioWarning:
+    """A message asyncio or Python's warnings machinery reported."""
+
+    t: float
+    message: str
+    source: str  # "exception handler" or a warning category such as "RuntimeWarning"
+    exc_type: str | None = None
+    task: int | None = None
+
+
+@dataclass
+class OutputLine:
+    """One line the program wrote, without its line ending."""
+
+    t: float
+    text: str
+
+
+@dataclass
+class Trace:
+    """Everything recorded about one run. Build it with TraceBuilder."""
+
+    script: str
+    argv: list[str]
+    python: str | None = None
+    executable: str | None = None
+    pid: int | None = None
+    exit_code: int | None = None  # as subprocess reports it: -N means killed by signal N
+    loop_started: float | None = None  # when the first event loop started running
+    ended: float | None = None
+    exit_how: str | None = None  # "normal", an uncaught exception's type, or None: no atexit
+    tasks: list[TaskRecord] = field(default_factory=list)
+    loops: list[LoopRecord] = field(default_factory=list)
+    signals: list[SignalRecord] = field(default_factory=list)
+    keyboard_interrupts: list[tuple[float, str]] = field(default_factory=list)
+    uncaught: list[tuple[float, str, str]] = field(default_factory=list)
+    warnings: list[AsyncioWarning] = field(default_factory=list)
+    notes: list[tuple[float, str]] = field(default_factory=list)  # labkit's own messages
+    stdout: list[OutputLine] = field(default_factory=list)
+    stderr: list[OutputLine] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    steps_dropped: int = 0
+
+    @property
+    def finished(self) -> bool:
+        """True once the process has ended and every stream is read."""
+        return self.exit_code is not None
+
+    def task(self, name: str) -> TaskRecord:
+        """The task with this name (or coroutine name); KeyError if there is none."""
+        for task in self.tasks:
+            if name in (task.name, task.coro):
+                return task
+        raise KeyError(f"no task named {name!r}; tasks: {[t.name for t in self.tasks]}")
+
+    def outcomes(self) -> dict[str, str | None]:
+        """Each task's name mapped to its outcome."""
+        return {task.name: task.outcome for task in self.tasks}
+
+    def stdout_text(self) -> str:
+        """The program's standard output as text."""
+        return "".join(line.text + "\n" for line in self.stdout)
+
+    def stderr_text(self) -> str:
+        """The program's standard error as text."""
+        return "".join(line.text + "\n" for line in self.stderr)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The trace as plain JSON-ready data (the documented schema)."""
+        data = asdict(self)
+        data["stdout"] = self.stdout_text()
+        data["stderr"] = self.stderr_text()
+        data["events"] = list(self.iter_events())
+        return data
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """The whole stream, tracer and runner events and output lines, in time order."""
+        lines: list[dict[str, Any]] = [
+            {"kind": stream, "t": line.t, "source": "runner", "text": line.text}
+            for stream, lines_ in (("stdout", self.stdout), ("stderr", self.stderr))
+            for line in lines_
+        ]
+        return iter(sorted(self.events + lines, key=lambda e: float(e["t"])))
+
+
+class TraceBuilder:
+    """Folds events into a Trace, one at a time.
+
+    Tracer events arrive with the child's monotonic time; ``origin`` (the parent's monotonic time
+    when it started the process) turns them into seconds since start.
+    """
+
+    def __init__(self, script: str, argv: list[str], origin: float) -> None:
+        self.trace = Trace(script=script, argv=argv)
+        self.origin = origin
+        self._tasks: dict[int, TaskRecord] = {}
+        self._loops: dict[int, LoopRecord] = {}
+        self._steps_kept = 0
+
+    def add(self, event: dict[str, Any]) -> None:
+        """Apply one event (a dict with ``kind``, absolute monotonic ``t`` and fields)."""
+        event = dict(event)
+        event.setdefault("source", "tracer")
+        event["t"] = round(float(event["t"]) - self.origin, 6)
+        kind = event["kind"]
+        if kind == "task_step":
+            self._step(event)
+            return  # steps live in the task records, not in the event list
+        if "end" in event and event.get("end") is not None:
+            event["end"] = round(float(event["end"]) - self.origin, 6)
+        self.trace.events.append(event)
+        handler = getattr(self, "_on_" + kind, None)
+        if handler is not None:
+            handler(event)
+
+    def add_output(self, stream: str, t: float, text: str) -> None:
+        """Record one line of the program's stdout or stderr."""
+        line = OutputLine(round(t - self.origin, 6), text)
+        (self.trace.stdout if stream == "stdout" else self.trace.stderr).append(line)
+
+    def finish(self) -> Trace:
+        """Close the trace: tasks with no outcome were still pending when the process ended."""
+        trace = self.trace
+        for task in trace.tasks:
+            if task.outcome is None:
+                task.outcome = "pending-at-exit"
+                task.ended = trace.ended
+        return trace
+
+    # --- tracer events -------------------------------------------------------------------
+    def _on_hello(self, e: dict[str, Any]) -> None:
+        self.trace.pid = e["pid"]
+        self.trace.python = e["python"]
+        self.trace.executable = e["executable"]
+
+    def _on_exit(self, e: dict[str, Any]) -> None:
+        self.trace.exit_how = e["how"]
+
+    def _on_uncaught(self, e: dict[str, Any]) -> None:
+        self.trace.uncaught.append((e["t"], e["exc_type"], e["message"]))
+
+    def _on_keyboard_interrupt(self, e: dict[str, Any]) -> None:
+        self.trace.keyboard_interrupts.append((e["t"], e["where"]))
+
+    def _on_signal_received(self, e: dict[str, Any]) -> None:
+        for record in self.trace.signals:
+            if record.signal == e["signal"] and record.received is None and record.sent is not None:
+                record.received, record.handler = e["t"], e["handler"]
+                return
+        self.trace.signals.append(
+            SignalRecord(e["signal"], received=e["t"], handler=e["handler"])
+        )
+
+    def _on_loop_created(self, e: dict[str, Any]) -> None:
+        loop = LoopRecord(e["loop"], e["thread"], e["t"])
+        self._loops[loop.id] = loop
+        self.trace.loops.append(loop)
+
+    def _loop(self, e: dict[str, Any]) -> LoopRecord:
+        loop_id = e["loop"]
+        if loop_id not in self._loops:  # a loop made before tracing began: keep it anyway
+            self._on_loop_created({"loop": loop_id, "thread": "?", "t": e["t"]})
+        return self._loops[loop_id]
+
+    def _on_loop_run_start(self, e: dict[str, Any]) -> None:
+        self._loop(e).runs.append((e["t"], None, None))
+        if self.trace.loop_started is None:
+            self.trace.loop_started = e["t"]
+
+    def _on_loop_run_stop(self, e: dict[str, Any]) -> None:
+        runs = self._loop(e).runs
+        if runs and runs[-1][1] is None:
+            runs[-1] = (runs[-1][0], e["t"], e["exc_type"])
+
+    def _on_loop_stop(self, e: dict[str, Any]) -> None:
+        self._loop(e).stop_calls.append(e["t"])
+
+    def _on_loop_close(self, e: dict[str, Any]) -> None:
+        loop = self._loop(e)
+        if e["refused"]:
+            loop.close_refused.append((e["t"], e["refused"]))
+        else:
+            loop.closed = e["t"]
+
+    def _phase(self, phases: list[tuple[float, float | None]], e: dict[str, Any]) -> None:
+        if e["phase"] == "start":
+            phases.append((e["t"], None))
+        elif phases and phases[-1][1] is None:
+            phases[-1] = (phases[-1][0], e["t"])
+
+    def _on_loop_shutdown_asyncgens(self, e: dict[str, Any]) -> None:
+        self._phase(self._loop(e).shutdown_asyncgens, e)
+
+    def _on_loop_shutdown_default_executor(self, e: dict[str, Any]) -> None:
+        self._phase(self._loop(e).shutdown_default_executor, e)
+
+    def _on_run_until_complete_error(self, e: dict[str, Any]) -> None:
+        self._loop(e).run_until_complete_errors.append((e["t"], e["message"]))
+
+    def _on_loop_exception(self, e: dict[str, Any]) -> None:
+        self.trace.warnings.append(
+            AsyncioWarning(e["t"], e["message"], "exception handler", e["exc_type"], e["task"])
+        )
+
+    def _on_python_warning(self, e: dict[str, Any]) -> None:
+        self.trace.warnings.append(AsyncioWarning(e["t"], e["message"], e["category"]))
+
+    # --- tasks ---------------------------------------------------------------------------
+    def _on_task_spawned(self, e: dict[str, Any]) -> None:
+        task = TaskRecord(
+            e["task"], e["name"], e["coro"], e["parent"], e["loop"], e["t"], bool(e["eager"])
+        )
+        self._tasks[task.id] = task
+        self.trace.tasks.append(task)
+
+    def _step(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is None:
+            return
+        start, end = e["t"], round(float(e["end"]) - self.origin, 6)
+        task.running_time += end - start
+        if self._steps_kept < MAX_STEPS:
+            task.steps.append((start, end))
+            self._steps_kept += 1
+        else:
+            self.trace.steps_dropped += 1
+
+    def _on_task_cancel(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is not None:
+            task.cancel_requests.append(
+                CancelRequest(e["t"], e["by"], e["message"], e["cancelling"], e["accepted"])
+            )
+
+    def _on_task_uncancel(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is not None:
+            task.uncancels.append((e["t"], e["cancelling"]))
+
+    def _on_task_exited(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is not None and task.outcome is None:
+            task.outcome, task.ended = e["outcome"], e["t"]
+            task.exc_type, task.exc_message = e["exc_type"], e["exc_message"]
+
+    def _on_task_destroyed(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is not None and task.outcome is None:
+            task.outcome, task.ended = "destroyed-pending", e["t"]
+
+    # --- runner events -------------------------------------------------------------------
+    def _on_signal_sent(self, e: dict[str, Any]) -> None:
+        self.trace.signals.append(
+            SignalRecord(e["signal"], sent=e["t"], reason=e["reason"], disposition=e["disposition"])
+        )
+
+    def _on_note(self, e: dict[str, Any]) -> None:
+        self.trace.notes.append((e["t"], e["message"]))
+
+    def _on_process_exit(self, e: dict[str, Any]) -> None:
+        self.trace.exit_code = e["returncode"]
+        self.trace.ended = e["t"]

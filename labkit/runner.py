@@ -1,0 +1,431 @@
+"""Run a script as a traced child process and interrupt it on a plan, like Ctrl+C would.
+
+``ProgramRun`` owns one child: it reads the child's stdout, stderr and trace channel on a thread
+of its own, sends the planned signals at their times (measured from the moment the program's
+first event loop starts running), escalates on timeout (SIGINT, then SIGTERM, then SIGKILL) and
+cleans up every process of the group on every exit path. The result is a ``Trace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .interpreters import Interpreter, resolve
+from .model import Trace, TraceBuilder
+from .process import Child, disposition
+from .tracer.protocol import as_dict
+
+OUTPUT_LIMIT = 1 << 20  # bytes of each stream kept from the start; then only the last lines
+TAIL_LINES = 200
+LINE_LIMIT = 1 << 16  # a longer line without a newline is cut into pieces
+CHANNEL_LINE_LIMIT = 1 << 24
+DRAIN_TIME = 1.0  # after the program exits, how long its pipes may take to close
+
+_PLAN = re.compile(r"^(?:SIG)?([A-Z0-9]+)@(\d+(?:\.\d*)?|\.\d+)$")
+
+
+class PlanError(ValueError):
+    """An interrupt plan that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    """A signal to send at ``at`` seconds after the program's first event loop starts."""
+
+    signal: signal.Signals
+    at: float
+
+    @classmethod
+    def parse(cls, text: str) -> Interrupt:
+        """Parse "INT@0.5", "SIGTERM@2" or "KILL@1"."""
+        match = _PLAN.match(text.strip().upper())
+        if not match:
+            raise PlanError(
+                f"cannot read interrupt {text!r}: write SIGNAL@SECONDS, e.g. INT@0.5 or TERM@2"
+            )
+        name = "SIG" + match.group(1)
+        try:
+            sig = signal.Signals[name]
+        except KeyError:
+            raise PlanError(f"unknown signal {match.group(1)!r} in {text!r}") from None
+        return cls(sig, float(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.signal.name.removeprefix('SIG')}@{self.at:g}"
+
+
+def parse_plan(plan: Sequence[str | Interrupt]) -> list[Interrupt]:
+    """Accept interrupts as strings or Interrupt objects; sorted by time."""
+    items = [p if isinstance(p, Interrupt) else Interrupt.parse(p) for p in plan]
+    return sorted(items, key=lambda i: i.at)
+
+
+class _Stream:
+    """One output stream cut into lines, with bounded memory."""
+
+    def __init__(self, name: str, builder: TraceBuilder, note: Callable[[str], None]) -> None:
+        self.name, self.builder, self.note = name, builder, note
+        self.pending = b""
+        self.kept_bytes = 0
+        self.dropped_lines = 0
+        self.dropped_bytes = 0
+        self.tail: deque[tuple[float, str]] = deque(maxlen=TAIL_LINES)
+        self.bad_utf8 = False
+
+    def feed(self, data: bytes, now: float) -> None:
+        self.pending += data
+        *lines, self.pending = self.pending.split(b"\n")
+        while len(self.pending) > LINE_LIMIT:
+            lines.append(self.pending[:LINE_LIMIT])
+            self.pending = self.pending[LINE_LIMIT:]
+        for line in lines:
+            self._line(line, now)
+
+    def close(self, now: float) -> None:
+        if self.pending:
+            self._line(self.pending, now)
+            self.pending = b""
+        if self.dropped_lines:
+            self.dropped_lines -= len(self.tail)
+            self.dropped_bytes -= sum(len(text) + 1 for _, text in self.tail)
+            self.note(
+                f"{self.name}: {self.dropped_lines} lines ({self.dropped_bytes} bytes) in the "
+                f"middle were not kept; the first {self.kept_bytes} bytes and the last "
+                f"{len(self.tail)} lines were"
+            )
+            self.builder.add_output(
+                self.name, now, f"[labkit: {self.dropped_lines} lines not kept]"
+            )
+            for t, text in self.tail:
+                self.builder.add_output(self.name, t, text)
+
+    def _line(self, raw: bytes, now: float) -> None:
+        raw = raw.removesuffix(b"\r")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "backslashreplace")
+            if not self.bad_utf8:
+                self.bad_utf8 = True
+                self.note(f"{self.name} is not valid UTF-8: invalid bytes are shown as \\xNN")
+        if self.kept_bytes + len(raw) <= OUTPUT_LIMIT and not self.dropped_lines:
+            self.kept_bytes += len(raw) + 1
+            self.builder.add_output(self.name, now, text)
+        else:
+            self.dropped_lines += 1
+            self.dropped_bytes += len(raw) + 1
+            self.tail.append((now, text))
+
+
+class ProgramRun:
+    """One traced run of a Python script in a child process.
+
+    Call ``start()``, then ``wait()`` for the Trace; ``send()`` interrupts it like a key press
+    and ``kill()`` ends it at once. ``on_event`` is called (on the runner's thread) after every
+    batch of events, for live views.
+    """
+
+    def __init__(
+        self,
+        script: str | os.PathLike[str],
+        *,
+        args: Sequence[str] = (),
+        python: str | Interpreter | None = None,
+        interrupts: Sequence[str | Interrupt] = (),
+        timeout: float = 30.0,
+        grace: float = 2.0,
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+        on_event: Callable[[Trace], None] | None = None,
+    ) -> None:
+        self.script = str(script)
+        self.interpreter = python if isinstance(python, Interpreter) else resolve(python)
+        self.plan = parse_plan(interrupts)
+        if timeout <= 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        self.timeout, self.grace = timeout, grace
+        self.argv = [self.interpreter.path, "-u", self.script, *args]
+        self.cwd, self.env, self.on_event = cwd, env, on_event
+        self.origin = time.monotonic()
+        self.builder = TraceBuilder(self.script, list(args), self.origin)
+        self._child: Child | None = None
+        self._thread: threading.Thread | None = None
+        self._commands: deque[tuple[str, int]] = deque()
+        self._wake_read, self._wake_write = os.pipe()
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+
+    # --- public API ----------------------------------------------------------------------
+    @property
+    def trace(self) -> Trace:
+        """The trace so far (complete once the run is over)."""
+        return self.builder.trace
+
+    @property
+    def running(self) -> bool:
+        """True from start() until the process has ended and been cleaned up."""
+        return self._thread is not None and not self._done.is_set()
+
+    @property
+    def loop_running(self) -> bool:
+        """True once the program's first event loop has started."""
+        return self.trace.loop_started is not None
+
+    def start(self) -> ProgramRun:
+        """Start the program and the thread that watches it."""
+        if self._thread is not None:
+            raise RuntimeError("this run has already been started")
+        if not Path(self.cwd or ".", self.script).exists():
+            self._note(f"the script {self.script!r} does not exist")
+        self.origin = time.monotonic()
+        self.builder.origin = self.origin
+        self._child = Child(self.argv, cwd=self.cwd, env=self.env)
+        self._add_runner_event("spawned", pid=self._child.pid, argv=self.argv,
+                               python=self.interpreter.version)
+        self._thread = threading.Thread(target=self._main, name="labkit-run", daemon=True)
+        self._thread.start()
+        return self
+
+    def send(self, sig: int | str, reason: str = "manual") -> None:
+        """Interrupt the program; before its event loop runs, the signal waits for it."""
+        signum = Interrupt.parse(f"{sig}@0").signal if isinstance(sig, str) else sig
+        self._command(reason, int(signum))
+
+    def kill(self) -> None:
+        """End the program and everything it started, now (SIGKILL to the group)."""
+        self._command("kill", int(signal.SIGKILL))
+
+    def wait(self, timeout: float | None = None) -> Trace:
+        """Wait for the run to end and return its Trace; on any interruption, kill it first."""
+        try:
+            if not self._done.wait(timeout):
+                raise TimeoutError(f"the run did not end within {timeout} s")
+        except BaseException:
+            self.kill()
+            self._done.wait(5)
+            raise
+        if self._error is not None:
+            raise self._error
+        return self.trace
+
+    # --- the runner thread ---------------------------------------------------------------
+    def _command(self, what: str, signum: int) -> None:
+        self._commands.append((what, signum))
+        with contextlib.suppress(OSError):
+            os.write(self._wake_write, b"!")
+
+    def _note(self, message: str) -> None:
+        self._add_runner_event("note", message=message)
+
+    def _add_runner_event(self, kind: str, **fields: Any) -> None:
+        self.builder.add({"kind": kind, "t": time.monotonic(), "source": "runner", **fields})
+
+    def _signal(self, signum: int, reason: str) -> None:
+        assert self._child is not None
+        how = disposition(self._child.pid, signum)
+        sent_at = time.monotonic()
+        if self._child.send(signum):
+            self.builder.add({"kind": "signal_sent", "t": sent_at, "source": "runner",
+                              "signal": signal.Signals(signum).name, "reason": reason,
+                              "disposition": how})
+
+    def _main(self) -> None:
+        try:
+            self._watch()
+        except BaseException as exc:  # never leave the child behind, whatever went wrong
+            self._error = exc
+        finally:
+            child = self._child
+            assert child is not None
+            if child.popen.poll() is None or child.group_alive():
+                child.kill_group()
+                child.popen.wait()
+            child.release()
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+            self._done.set()
+            self._notify()
+
+    def _notify(self) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(self.trace)
+            except Exception as exc:  # a broken live view must not break the run
+                self.builder.trace.notes.append((0.0, f"live view failed: {exc!r}"))
+                self.on_event = None
+
+    def _watch(self) -> None:
+        child = self._child
+        assert child is not None and child.popen.stdout and child.popen.stderr
+        streams = {
+            child.popen.stdout.fileno(): _Stream("stdout", self.builder, self._note),
+            child.popen.stderr.fileno(): _Stream("stderr", self.builder, self._note),
+        }
+        channel_buffer = b""
+        selector = selectors.DefaultSelector()
+        for fd in (*streams, child.trace_fd, self._wake_read):
+            os.set_blocking(fd, False)
+            selector.register(fd, selectors.EVENT_READ)
+        exit_fd: int | None = None
+        with contextlib.suppress(OSError, AttributeError):
+            exit_fd = os.pidfd_open(child.pid)
+            selector.register(exit_fd, selectors.EVENT_READ)
+
+        plan = deque(self.plan)
+        held: list[tuple[str, int]] = []  # interrupts asked for before the loop ran
+        deadline = self.origin + self.timeout
+        escalation = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
+        exited_at: float | None = None
+        open_fds = set(streams) | {child.trace_fd}
+        channel_closed_early = False
+
+        while True:
+            now = time.monotonic()
+            loop_start = self._loop_start_abs()
+            if loop_start is not None:
+                for what, signum in held:
+                    self._signal(signum, what)
+                held.clear()
+                while plan and now >= loop_start + plan[0].at:
+                    item = plan.popleft()
+                    self._signal(int(item.signal), "plan")
+            while self._commands:
+                what, signum = self._commands.popleft()
+                if what == "kill":
+                    self._signal(signum, "kill")
+                elif loop_start is None and exited_at is None:
+                    if not held:
+                        self._note(f"{signal.Signals(signum).name} held until the event loop runs")
+                    held.append((what, signum))
+                else:
+                    self._signal(signum, what)
+            if exited_at is None and now >= deadline:
+                sig = escalation.pop(0) if escalation else signal.SIGKILL
+                self._note(f"timeout: still running after {now - self.origin:.1f} s, "
+                           f"sending {sig.name}")
+                self._signal(int(sig), "timeout")
+                deadline = now + self.grace
+
+            if exited_at is None and child.popen.poll() is not None:
+                exited_at = time.monotonic()
+                if child.group_alive():
+                    self._note("the program's own child processes were still running; "
+                               "labkit ended them (SIGKILL to the process group)")
+                    child.kill_group()
+            if exited_at is not None and (not open_fds or now > exited_at + DRAIN_TIME):
+                break
+
+            wake_times = [deadline] if exited_at is None else [exited_at + DRAIN_TIME]
+            if loop_start is not None and plan:
+                wake_times.append(loop_start + plan[0].at)
+            timeout = max(0.0, min(wake_times) - time.monotonic())
+            if exit_fd is None and exited_at is None:
+                timeout = min(timeout, 0.05)
+            ready = selector.select(timeout)
+            for key, _ in ready:
+                fd = int(key.fd)
+                if fd == self._wake_read:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(fd, 4096)
+                    continue
+                if fd == exit_fd:
+                    selector.unregister(fd)
+                    os.close(fd)
+                    exit_fd = None
+                    continue
+                try:
+                    data = os.read(fd, 1 << 16)
+                except BlockingIOError:
+                    continue
+                stamp = time.monotonic()
+                if not data:
+                    selector.unregister(fd)
+                    open_fds.discard(fd)
+                    if fd == child.trace_fd and not self._exits_soon(child):
+                        channel_closed_early = True
+                    elif fd in streams:
+                        streams[fd].close(stamp)
+                    continue
+                if fd in streams:
+                    streams[fd].feed(data, stamp)
+                else:
+                    channel_buffer = self._read_channel(channel_buffer + data)
+            if ready:
+                self._notify()
+
+        if exit_fd is not None:
+            selector.unregister(exit_fd)
+            os.close(exit_fd)
+        selector.close()
+        end = time.monotonic()
+        for fd, stream in streams.items():
+            if fd in open_fds:
+                stream.close(end)
+        self._finish(plan, held, channel_closed_early)
+
+    @staticmethod
+    def _exits_soon(child: Child) -> bool:
+        """The channel closes as the process exits; tell that apart from the script closing it."""
+        try:
+            child.popen.wait(0.1)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def _loop_start_abs(self) -> float | None:
+        started = self.trace.loop_started
+        return None if started is None else started + self.origin
+
+    def _read_channel(self, buffer: bytes) -> bytes:
+        *lines, rest = buffer.split(b"\n")
+        for line in lines:
+            try:
+                batch = json.loads(line)
+                for record in batch:
+                    self.builder.add(as_dict(record))
+            except (ValueError, TypeError, IndexError, KeyError):
+                self._note("the trace channel carried data labkit cannot read; it was skipped")
+        if len(rest) > CHANNEL_LINE_LIMIT:
+            self._note("the trace channel carried an oversized record; it was skipped")
+            rest = b""
+        return rest
+
+    def _finish(self, plan: deque[Interrupt], held: list[tuple[str, int]],
+                channel_closed_early: bool) -> None:
+        child = self._child
+        assert child is not None
+        trace = self.trace
+        if channel_closed_early:
+            self._note("the trace channel was closed while the program still ran (did it close "
+                       "file descriptors it did not open?): later events are missing")
+        if trace.python is None:
+            self._note("the tracer never reported: the program ended before Python started it")
+        elif trace.loop_started is None:
+            self._note("no asyncio event loop ever ran in this program")
+        for item in plan:
+            why = "no event loop ever ran" if trace.loop_started is None else "the program ended first"
+            self._note(f"interrupt {item} was not sent: {why}")
+        for _, signum in held:
+            self._note(f"{signal.Signals(signum).name} was not sent: no event loop ever ran")
+        if trace.python is not None and trace.exit_how is None and not channel_closed_early:
+            code = child.popen.returncode
+            if code is not None and code < 0:
+                self._note(f"the program was killed by {signal.Signals(-code).name}: "
+                           "no exit handler, finally block or cleanup ran after that")
+            else:
+                self._note("the program ended without running its exit handlers (os._exit?)")
+        self._add_runner_event("process_exit", returncode=child.popen.returncode)
+        self.builder.finish()

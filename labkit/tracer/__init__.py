@@ -1,0 +1,58 @@
+"""The tracer: runs inside the traced program and reports what asyncio does.
+
+Standard library only, so it can be loaded into any CPython 3.11+ interpreter without installing
+anything there. ``inject/sitecustomize.py`` loads this package under the private name
+``_labkit_tracer`` and calls :func:`install` before the script's first line runs; the script is
+then run exactly as ``python script.py`` would run it.
+
+Modules: ``protocol`` (the record kinds), ``channel`` (the writer), ``tasks``, ``loops`` and
+``signals`` (the hooks), ``frames`` (keeps the tracer out of printed tracebacks).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import warnings
+from typing import Any
+
+from . import channel as _channel
+from . import frames, loops, signals, tasks
+
+
+def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
+    """Start tracing this process, writing records to the descriptor ``fd``."""
+    channel = _channel.Channel(fd)
+    channel.emit("hello", os.getpid(), sys.version.split()[0], sys.executable, sys.argv[1:])
+    uncaught: list[str] = []
+
+    def on_uncaught(exc: BaseException, thread: str) -> None:
+        channel.emit("uncaught", type(exc).__qualname__, str(exc), thread)
+        if thread == "MainThread":
+            uncaught.append(type(exc).__qualname__)
+
+    def on_exit() -> None:
+        channel.emit("exit", uncaught[-1] if uncaught else "normal")
+
+    _report_warnings(channel)
+    tasks.install(channel)
+    loops.install(channel)
+    signals.install(channel, restore_sigint)
+    frames.install(on_uncaught)
+    atexit.register(on_exit)
+    return channel
+
+
+def _report_warnings(channel: _channel.Channel) -> None:
+    """Record each warning Python shows (e.g. "coroutine ... was never awaited"), then show it."""
+    show = getattr(warnings, "_showwarnmsg_impl", None)
+    if show is None:  # not on this version: leave warnings unrecorded rather than altered
+        return
+
+    def showwarnmsg(message: Any) -> None:
+        channel.emit("python_warning", message.category.__name__, str(message.message),
+                     message.filename, message.lineno)
+        show(message)
+
+    warnings._showwarnmsg_impl = showwarnmsg  # type: ignore[attr-defined]

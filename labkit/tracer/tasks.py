@@ -1,0 +1,130 @@
+"""Task hooks: spawned, each step, cancel requests, exited, destroyed while pending.
+
+``asyncio.tasks.Task`` is replaced by a subclass of the C task (same name, same repr) that
+records its creation, ``cancel()``/``uncancel()`` calls and its destruction. Steps are timed by
+wrapping ``Handle._run``: every task step is a loop callback whose ``__self__`` is the task, and a
+task can only finish inside one of its own steps, so the outcome is read right after the step.
+No done-callback is added: it would show up in the task reprs the script prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import asyncio.events
+import asyncio.tasks
+import itertools
+import time
+from typing import Any
+
+from .channel import Channel
+
+_task_ids = itertools.count(1)
+_loop_ids = itertools.count(1)
+
+
+def loop_id(loop: object) -> int | None:
+    """The tracer's number for an event loop (assigned when the loop is created)."""
+    return getattr(loop, "_labkit_id", None)
+
+
+def _outcome(task: asyncio.Task[Any]) -> tuple[str, str | None, str | None]:
+    if task.cancelled():
+        return "cancelled", None, None
+    exc = task.exception()
+    if exc is None:
+        return "finished", None, None
+    return "failed", type(exc).__qualname__, str(exc)
+
+
+def _current_task_id() -> int | None:
+    try:
+        current = asyncio.tasks.current_task()
+    except RuntimeError:  # no running loop in this thread
+        return None
+    return getattr(current, "_labkit_id", None)
+
+
+def _is_step(callback: object) -> bool:
+    """True for the two callbacks the C task schedules to run a step (not e.g. ``task.cancel``)."""
+    return (
+        type(callback).__name__ == "TaskStepMethWrapper"
+        or getattr(callback, "__name__", None) == "task_wakeup"
+    )
+
+
+def install(channel: Channel) -> type:
+    """Swap in the traced Task class and the step timer; return the new Task class."""
+    base: type[asyncio.Task[Any]] = asyncio.tasks.Task
+    emit = channel.emit
+    emit_at = channel.emit_at
+    clock = time.monotonic
+
+    def report_exit(task: Any) -> None:
+        outcome, exc_type, exc_message = _outcome(task)
+        emit("task_exited", task._labkit_id, outcome, exc_type, exc_message)
+
+    class Task(base):  # type: ignore[valid-type,misc]
+        __slots__ = ("_labkit_id",)
+
+        def __init__(self, coro: Any, *args: Any, **kwargs: Any) -> None:
+            self._labkit_id = next(_task_ids)
+            parent = _current_task_id()
+            start = clock()
+            super().__init__(coro, *args, **kwargs)
+            eager = bool(kwargs.get("eager_start"))
+            loop = self.get_loop()
+            emit_at(
+                "task_spawned", start, self._labkit_id, self.get_name(),
+                getattr(coro, "__qualname__", type(coro).__qualname__), parent,
+                loop_id(loop), eager,
+            )
+            if eager:  # the first step ran inside __init__
+                emit_at("task_step", start, self._labkit_id, clock())
+                if self.done():
+                    report_exit(self)
+
+        def cancel(self, msg: Any = None) -> bool:
+            asked = clock()  # before cancel() passes the request on to what the task awaits
+            accepted = super().cancel(msg)
+            emit_at("task_cancel", asked, self._labkit_id, _current_task_id(),
+                    None if msg is None else str(msg), self.cancelling(), accepted)
+            return accepted
+
+        def uncancel(self) -> int:
+            count = super().uncancel()
+            emit("task_uncancel", self._labkit_id, count)
+            return count
+
+        def __del__(self) -> None:
+            if not self.done():
+                emit("task_destroyed", self._labkit_id)
+            super().__del__()  # type: ignore[misc]  # asyncio's "destroyed but pending" log
+
+    Task.__module__ = base.__module__
+    Task.__qualname__ = base.__qualname__
+    asyncio.tasks.Task = Task  # type: ignore[misc]
+    asyncio.Task = Task  # type: ignore[misc]
+    if hasattr(asyncio.tasks, "create_eager_task_factory"):  # 3.12+
+        factory = asyncio.tasks.create_eager_task_factory(Task)
+        asyncio.tasks.eager_task_factory = factory
+        asyncio.eager_task_factory = factory  # type: ignore[attr-defined]
+
+    handle_run = asyncio.events.Handle._run
+
+    def _run(self: asyncio.events.Handle) -> None:
+        callback = self._callback  # type: ignore[attr-defined]
+        task = getattr(callback, "__self__", None)
+        task_id = getattr(task, "_labkit_id", None)
+        if task_id is None or not _is_step(callback):
+            handle_run(self)
+            return
+        start = clock()
+        try:
+            handle_run(self)
+        finally:
+            emit_at("task_step", start, task_id, clock())
+            if task.done():  # type: ignore[union-attr]
+                report_exit(task)
+
+    asyncio.events.Handle._run = _run  # type: ignore[method-assign]
+    return Task
