@@ -35,7 +35,7 @@ def run(
     script: str | os.PathLike[str],
     *,
     interrupt: Sequence[str | Interrupt] = (),
-    python: str | None = None,
+    python: str | Interpreter | None = None,
     timeout: float = 30.0,
     args: Sequence[str] = (),
     cwd: str | None = None,

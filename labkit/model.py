@@ -321,6 +321,11 @@ class TraceBuilder:
         else:
             self.trace.steps_dropped += 1
 
+    def _on_task_renamed(self, e: dict[str, Any]) -> None:
+        task = self._tasks.get(e["task"])
+        if task is not None:
+            task.name = e["name"]
+
     def _on_task_cancel(self, e: dict[str, Any]) -> None:
         task = self._tasks.get(e["task"])
         if task is not None:

@@ -413,13 +413,18 @@ class ProgramRun:
                        "file descriptors it did not open?): later events are missing")
         if trace.python is None:
             self._note("the tracer never reported: the program ended before Python started it")
-        elif trace.loop_started is None:
+        elif trace.loop_started is None and not channel_closed_early:
             self._note("no asyncio event loop ever ran in this program")
+        if trace.loop_started is not None:
+            why = "the program ended first"
+        elif channel_closed_early:
+            why = "the trace channel closed before an event loop was seen"
+        else:
+            why = "no event loop ever ran"
         for item in plan:
-            why = "no event loop ever ran" if trace.loop_started is None else "the program ended first"
             self._note(f"interrupt {item} was not sent: {why}")
         for _, signum in held:
-            self._note(f"{signal.Signals(signum).name} was not sent: no event loop ever ran")
+            self._note(f"{signal.Signals(signum).name} was not sent: {why}")
         if trace.python is not None and trace.exit_how is None and not channel_closed_early:
             code = child.popen.returncode
             if code is not None and code < 0:

@@ -3,7 +3,8 @@
 The tracer wraps a few asyncio methods, so an exception such as KeyboardInterrupt travels through
 the tracer's frames on its way up. Every way a traceback gets printed is covered: the C
 ``sys.excepthook`` and ``threading.excepthook`` get a traceback with those frames unlinked, and
-the ``traceback`` module (used by ``logging``, asyncio's handler and ``print_exc``) skips them.
+``sys.unraisablehook`` ("Exception ignored in ...") likewise, and the ``traceback`` module (used
+by ``logging``, asyncio's handler and ``print_exc``) skips them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from types import FrameType, TracebackType
+from types import FrameType, SimpleNamespace, TracebackType
 from typing import Any
 
 TRACER_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -76,6 +77,18 @@ def install(on_uncaught: Callable[[BaseException, str], None]) -> None:
         original_thread_hook(args)
 
     threading.excepthook = threading.__excepthook__ = thread_excepthook
+
+    original_unraisable = sys.unraisablehook
+
+    def unraisablehook(args: Any) -> None:
+        strip_exception(args.exc_value)
+        original_unraisable(SimpleNamespace(
+            exc_type=args.exc_type, exc_value=args.exc_value, err_msg=args.err_msg,
+            object=args.object,
+            exc_traceback=getattr(args.exc_value, "__traceback__", args.exc_traceback),
+        ))
+
+    sys.unraisablehook = sys.__unraisablehook__ = unraisablehook
 
     original_walk_tb = traceback.walk_tb
     original_walk_full = traceback._walk_tb_with_full_positions  # type: ignore[attr-defined]

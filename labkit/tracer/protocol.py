@@ -39,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "python_warning": ("category", "message", "filename", "lineno"),
     # tasks
     "task_spawned": ("task", "name", "coro", "parent", "loop", "eager"),
+    "task_renamed": ("task", "name"),
     "task_step": ("task", "end"),
     "task_cancel": ("task", "by", "message", "cancelling", "accepted"),
     "task_uncancel": ("task", "cancelling"),
@@ -48,7 +49,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tracer_error": ("where", "message"),
 }
 
-URGENT = frozenset(FIELDS) - {"task_spawned", "task_step", "task_cancel", "task_exited"}
+URGENT = frozenset(FIELDS) - {
+    "task_spawned", "task_renamed", "task_step", "task_cancel", "task_exited"
+}
 """Kinds written at once; the others are batched until the loop is about to wait."""
 
 

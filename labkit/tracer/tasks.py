@@ -90,6 +90,10 @@ def install(channel: Channel) -> type:
                     None if msg is None else str(msg), self.cancelling(), accepted)
             return accepted
 
+        def set_name(self, value: object) -> None:
+            super().set_name(value)
+            emit("task_renamed", self._labkit_id, self.get_name())
+
         def uncancel(self) -> int:
             count = super().uncancel()
             emit("task_uncancel", self._labkit_id, count)

@@ -1,0 +1,118 @@
+"""The runner and tracer on ordinary programs: outcomes, signals, and the script's own output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import labkit
+from labkit.interpreters import Interpreter
+from labkit.runner import Interrupt, PlanError
+
+from .conftest import program
+
+
+def test_first_ctrl_c_cancels_every_task_and_runs_cleanup(python: Interpreter) -> None:
+    trace = labkit.run(program("workers.py"), interrupt=["INT@0.3"], python=python)
+    assert trace.python == python.version
+    assert trace.exit_code == -signal.SIGINT
+    assert trace.task("worker-0").outcome == "cancelled"
+    assert trace.task("worker-1").outcome == "cancelled"
+    assert trace.task("main").outcome == "cancelled"
+    assert "worker 0: cleanup ran" in trace.stdout_text()
+    assert "worker 1: cleanup ran" in trace.stdout_text()
+    [sigint] = trace.signals
+    assert (sigint.signal, sigint.reason, sigint.handler) == ("SIGINT", "plan", "asyncio.Runner")
+    assert sigint.sent is not None and sigint.received is not None
+    assert sigint.sent <= sigint.received
+    assert [where for _, where in trace.keyboard_interrupts] == ["asyncio.Runner.run"]
+    assert trace.loop_started is not None
+    assert sigint.sent - trace.loop_started == pytest.approx(0.3, abs=0.15)
+    [loop] = trace.loops
+    assert loop.closed is not None and loop.shutdown_asyncgens and loop.shutdown_default_executor
+    # every worker's cancel request came while it waited, and it ran one more step to clean up
+    worker = trace.task("worker-0")
+    assert worker.first_cancel is not None and worker.steps[-1][0] >= worker.first_cancel
+    assert worker.parent == trace.task("main").id
+
+
+def test_second_ctrl_c_interrupts_the_cleanup(python: Interpreter) -> None:
+    trace = labkit.run(program("slow_cleanup.py"), interrupt=["INT@0.2", "INT@0.5"], python=python)
+    assert "cleanup started" in trace.stdout_text()
+    assert "cleanup finished" not in trace.stdout_text()
+    assert [s.handler for s in trace.signals] == ["asyncio.Runner", "asyncio.Runner"]
+    assert [where for _, where in trace.keyboard_interrupts][0] == "signal handler: asyncio.Runner"
+    assert trace.exit_code == -signal.SIGINT
+
+
+def test_stderr_is_exactly_what_the_untraced_program_prints(python: Interpreter) -> None:
+    """The tracer's own frames never show in a traceback."""
+    trace = labkit.run(program("workers.py"), interrupt=["INT@0.2"], python=python)
+    plain = subprocess.Popen(
+        [python.path, "-u", program("workers.py")], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+    )
+    assert plain.stdout is not None
+    assert plain.stdout.readline() == b"ready\n"
+    time.sleep(0.2)
+    os.killpg(plain.pid, signal.SIGINT)
+    out, err = plain.communicate(timeout=10)
+    assert trace.stderr_text() == err.decode()
+    assert trace.stdout_text() == "ready\n" + out.decode()
+    assert "labkit" not in trace.stderr_text() and "Traceback" in trace.stderr_text()
+
+
+def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> None:
+    trace = labkit.run(program("late_loop.py"), interrupt=["INT@0"], python=python)
+    [sigint] = trace.signals
+    assert trace.loop_started is not None and trace.loop_started > 0.5
+    assert sigint.sent is not None and sigint.sent >= trace.loop_started
+    assert sigint.handler == "asyncio.Runner"
+    assert "main: cleanup ran" in trace.stdout_text()
+
+
+def test_loop_in_another_thread_is_traced(python: Interpreter) -> None:
+    trace = labkit.run(program("loop_in_thread.py"), python=python)
+    assert [loop.thread for loop in trace.loops] == ["loop-thread"]
+    assert trace.task("service").outcome == "cancelled"
+    assert "service: cleanup ran" in trace.stdout_text()
+    assert trace.exit_code == 0
+
+
+def test_plan_syntax() -> None:
+    assert Interrupt.parse("INT@0.5") == Interrupt(signal.SIGINT, 0.5)
+    assert Interrupt.parse("sigterm@2") == Interrupt(signal.SIGTERM, 2.0)
+    assert str(Interrupt.parse("KILL@1")) == "KILL@1"
+    for bad in ("INT", "INT@", "@1", "INT@-1", "NOPE@1", "INT@1s"):
+        with pytest.raises(PlanError):
+            Interrupt.parse(bad)
+
+
+def test_unknown_interpreter_is_a_clear_error() -> None:
+    with pytest.raises(labkit.InterpreterNotFound, match="no interpreter at"):
+        labkit.run(program("workers.py"), python="/nonexistent/python")
+    with pytest.raises(labkit.InterpreterNotFound, match="needs 3.11 or newer|no Python 2.7"):
+        labkit.run(program("workers.py"), python="2.7")
+
+
+def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) -> None:
+    """The child cannot import labkit, and none of labkit's variables leak into the script."""
+    code = (
+        "import importlib.util, os, sys; print(importlib.util.find_spec('labkit')); "
+        "print(sorted(k for k in os.environ if k.startswith('LABKIT'))); "
+        "print(any('tracer' in p for p in sys.path))"
+    )
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    out = subprocess.run(
+        [sys.executable, "-c", f"import labkit, tempfile, pathlib; "
+         f"p = pathlib.Path(tempfile.mkdtemp()) / 's.py'; p.write_text({code!r}); "
+         f"t = labkit.run(str(p), python={python.path!r}, cwd='/'); print(t.stdout_text(), end='')"],
+        capture_output=True, text=True, timeout=60, env=env, check=True,
+    ).stdout.splitlines()
+    assert out == ["None", "[]", "False"]
