@@ -81,20 +81,24 @@ def _first_working(short: str) -> Interpreter:
         if version.startswith(short + "."):
             return Interpreter(path, version)
     roots = ", ".join(str(r) for r in _pyenv_roots()) or "~/.pyenv not present"
-    raise InterpreterNotFound(f"no Python {short} found on PATH (python{short}) or under pyenv ({roots})")
+    raise InterpreterNotFound(
+        f"no Python {short} found on PATH (python{short}) or under pyenv ({roots})"
+    )
 
 
 def resolve(spec: str | None = None) -> Interpreter:
     """The interpreter for ``spec``: None (this one), a version "3.12", or a path."""
     if spec is None:
-        version = "%d.%d.%d" % sys.version_info[:3]
+        version = ".".join(str(part) for part in sys.version_info[:3])
         interpreter = Interpreter(sys.executable, version)
     elif _VERSION.match(spec):
         interpreter = _first_working(spec)
     else:
         path = shutil.which(spec) or spec
         if not os.path.exists(path):
-            raise InterpreterNotFound(f"no interpreter at {spec!r} (give a version like 3.12 or a path)")
+            raise InterpreterNotFound(
+                f"no interpreter at {spec!r} (give a version like 3.12 or a path)"
+            )
         interpreter = Interpreter(path, _version_of(path))
     major_minor = tuple(int(x) for x in interpreter.version.split(".")[:2])
     if major_minor < MIN_VERSION:

@@ -182,8 +182,9 @@ class Trace:
 class TraceBuilder:
     """Folds events into a Trace, one at a time.
 
-    Tracer events arrive with the child's monotonic time; ``origin`` (the parent's monotonic time
-    when it started the process) turns them into seconds since start.
+    Events carry ``time.monotonic_ns()`` from the child or the parent (one clock on Linux);
+    ``origin`` (the parent's ``time.monotonic()`` when it started the process) turns them into
+    seconds since start.
     """
 
     def __init__(self, script: str, argv: list[str], origin: float) -> None:
@@ -194,16 +195,14 @@ class TraceBuilder:
         self._steps_kept = 0
 
     def add(self, event: dict[str, Any]) -> None:
-        """Apply one event (a dict with ``kind``, absolute monotonic ``t`` and fields)."""
+        """Apply one event: a dict with ``kind``, ``t`` (``time.monotonic_ns()``) and fields."""
+        if event["kind"] == "task_steps":
+            self._steps(event["packed"])
+            return  # steps live in the task records, not in the event list
         event = dict(event)
         event.setdefault("source", "tracer")
-        event["t"] = round(float(event["t"]) - self.origin, 6)
+        event["t"] = self._seconds(event["t"])
         kind = event["kind"]
-        if kind == "task_step":
-            self._step(event)
-            return  # steps live in the task records, not in the event list
-        if "end" in event and event.get("end") is not None:
-            event["end"] = round(float(event["end"]) - self.origin, 6)
         self.trace.events.append(event)
         handler = getattr(self, "_on_" + kind, None)
         if handler is not None:
@@ -309,17 +308,21 @@ class TraceBuilder:
         self._tasks[task.id] = task
         self.trace.tasks.append(task)
 
-    def _step(self, e: dict[str, Any]) -> None:
-        task = self._tasks.get(e["task"])
-        if task is None:
-            return
-        start, end = e["t"], round(float(e["end"]) - self.origin, 6)
-        task.running_time += end - start
-        if self._steps_kept < MAX_STEPS:
-            task.steps.append((start, end))
-            self._steps_kept += 1
-        else:
-            self.trace.steps_dropped += 1
+    def _seconds(self, t_ns: int) -> float:
+        return round(t_ns / 1e9 - self.origin, 6)
+
+    def _steps(self, packed: list[tuple[int, int, int]]) -> None:
+        tasks = self._tasks
+        for task_id, start_ns, end_ns in packed:
+            task = tasks.get(task_id)
+            if task is None:
+                continue
+            task.running_time += (end_ns - start_ns) / 1e9
+            if self._steps_kept < MAX_STEPS:
+                task.steps.append((self._seconds(start_ns), self._seconds(end_ns)))
+                self._steps_kept += 1
+            else:
+                self.trace.steps_dropped += 1
 
     def _on_task_renamed(self, e: dict[str, Any]) -> None:
         task = self._tasks.get(e["task"])

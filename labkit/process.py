@@ -9,6 +9,7 @@ watchdog kills the group. The parent tells the watchdog to stand down after clea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -125,17 +126,13 @@ class Child:
     def release(self) -> None:
         """After everything is cleaned up: stand the watchdog down and close our pipes."""
         if self._watchdog is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.write(self._lifeline, b"x")
-            except OSError:
-                pass
             os.close(self._lifeline)
             self._watchdog.wait()
             self._watchdog = None
         for stream in (self.popen.stdout, self.popen.stderr):
             if stream is not None:
                 stream.close()
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.trace_fd)
-        except OSError:
-            pass

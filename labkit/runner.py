@@ -231,12 +231,12 @@ class ProgramRun:
         self._add_runner_event("note", message=message)
 
     def _add_runner_event(self, kind: str, **fields: Any) -> None:
-        self.builder.add({"kind": kind, "t": time.monotonic(), "source": "runner", **fields})
+        self.builder.add({"kind": kind, "t": time.monotonic_ns(), "source": "runner", **fields})
 
     def _signal(self, signum: int, reason: str) -> None:
         assert self._child is not None
         how = disposition(self._child.pid, signum)
-        sent_at = time.monotonic()
+        sent_at = time.monotonic_ns()
         if self._child.send(signum):
             self.builder.add({"kind": "signal_sent", "t": sent_at, "source": "runner",
                               "signal": signal.Signals(signum).name, "reason": reason,

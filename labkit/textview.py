@@ -107,5 +107,7 @@ def render(trace: Trace, width: int = 60) -> str:
         lines.append(f"asyncio ({warning.source}) at {warning.t:.3f} s: {warning.message}")
     for t, message in trace.notes:
         lines.append(f"labkit at {t:.3f} s: {message}")
-    lines.append("legend: █ running  ─ waiting  ╌ waiting after cancel  ^ signal  [ ] loop run  x close")
+    lines.append(
+        "legend: █ running  ─ waiting  ╌ waiting after cancel  ^ signal  [ ] loop run  x close"
+    )
     return "\n".join(lines)

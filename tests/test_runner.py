@@ -46,7 +46,8 @@ def test_second_ctrl_c_interrupts_the_cleanup(python: Interpreter) -> None:
     assert "cleanup started" in trace.stdout_text()
     assert "cleanup finished" not in trace.stdout_text()
     assert [s.handler for s in trace.signals] == ["asyncio.Runner", "asyncio.Runner"]
-    assert [where for _, where in trace.keyboard_interrupts][0] == "signal handler: asyncio.Runner"
+    first_where = trace.keyboard_interrupts[0][1]
+    assert first_where == "signal handler: asyncio.Runner"
     assert trace.exit_code == -signal.SIGINT
 
 
@@ -96,7 +97,7 @@ def test_plan_syntax() -> None:
 def test_unknown_interpreter_is_a_clear_error() -> None:
     with pytest.raises(labkit.InterpreterNotFound, match="no interpreter at"):
         labkit.run(program("workers.py"), python="/nonexistent/python")
-    with pytest.raises(labkit.InterpreterNotFound, match="needs 3.11 or newer|no Python 2.7"):
+    with pytest.raises(labkit.InterpreterNotFound, match=r"needs 3\.11 or newer|no Python 2\.7"):
         labkit.run(program("workers.py"), python="2.7")
 
 
@@ -112,7 +113,8 @@ def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) 
     out = subprocess.run(
         [sys.executable, "-c", f"import labkit, tempfile, pathlib; "
          f"p = pathlib.Path(tempfile.mkdtemp()) / 's.py'; p.write_text({code!r}); "
-         f"t = labkit.run(str(p), python={python.path!r}, cwd='/'); print(t.stdout_text(), end='')"],
+         f"t = labkit.run(str(p), python={python.path!r}, cwd='/'); "
+         "print(t.stdout_text(), end='')"],
         capture_output=True, text=True, timeout=60, env=env, check=True,
     ).stdout.splitlines()
     assert out == ["None", "[]", "False"]

@@ -18,7 +18,7 @@ import time
 from .protocol import URGENT
 
 BATCH_SIZE = 512
-MAX_AGE = 0.02  # seconds a batched record may wait while the loop keeps running
+MAX_AGE = 20_000_000  # nanoseconds a batched record may wait while the loop keeps running
 
 
 class Channel:
@@ -29,18 +29,19 @@ class Channel:
         stat = os.fstat(fd)
         self._identity = (stat.st_dev, stat.st_ino)
         self._buffer: list[list[object]] = []
+        self.steps: list[tuple[int, int, int]] = []  # (task, start, end), appended by the hooks
         self._lock = threading.Lock()
-        self._last_flush = time.monotonic()
+        self._last_flush = time.monotonic_ns()
         self.closed = False
         os.set_inheritable(fd, False)  # the script's own children never see the channel
 
     def emit(self, kind: str, *values: object) -> None:
         """Record an event now; write it at once if it is urgent."""
-        self._buffer.append([kind, time.monotonic(), *values])
+        self._buffer.append([kind, time.monotonic_ns(), *values])
         if kind in URGENT or len(self._buffer) >= BATCH_SIZE:
             self.flush()
 
-    def emit_at(self, kind: str, t: float, *values: object) -> None:
+    def emit_at(self, kind: str, t: int, *values: object) -> None:
         """Record an event whose time was taken earlier (a task step ending now)."""
         self._buffer.append([kind, t, *values])
         if len(self._buffer) >= BATCH_SIZE:
@@ -48,22 +49,29 @@ class Channel:
 
     def flush_if_waiting(self, loop_will_wait: bool) -> None:
         """Flush before a loop waits, or when batched records grow old."""
-        if self._buffer and (loop_will_wait or time.monotonic() - self._last_flush > MAX_AGE):
+        if (self._buffer or self.steps) and (
+            loop_will_wait or time.monotonic_ns() - self._last_flush > MAX_AGE
+        ):
             self.flush()
 
     def flush(self) -> None:
-        """Write everything buffered. Re-entrant calls (a signal handler) leave it to the outer one."""
+        """Write all that is buffered; a nested call (a signal handler) leaves it to the outer."""
         if self.closed:
             self._buffer.clear()
+            self.steps.clear()
             return
         if not self._lock.acquire(blocking=False):
             return
         try:
-            while self._buffer and not self.closed:
+            while (self._buffer or self.steps) and not self.closed:
                 batch = self._buffer[: len(self._buffer)]
                 del self._buffer[: len(batch)]
+                steps = self.steps[: len(self.steps)]
+                del self.steps[: len(steps)]
+                if steps:
+                    batch.append(["task_steps", steps[0][1], steps])
                 self._write(json.dumps(batch, separators=(",", ":"), default=repr) + "\n")
-            self._last_flush = time.monotonic()
+            self._last_flush = time.monotonic_ns()
         finally:
             self._lock.release()
 

@@ -1,8 +1,10 @@
 """The wire format between the tracer (in the traced program) and the runner (in the parent).
 
 The tracer writes newline-terminated JSON arrays on a pipe of its own. Each array is a batch of
-raw records; each record is a list ``[kind, t, *values]`` where ``t`` is ``time.monotonic()`` in the
-traced process (the same clock as the parent's on Linux) and ``values`` follow ``FIELDS[kind]``.
+raw records; each record is a list ``[kind, t, *values]`` where ``t`` is ``time.monotonic_ns()`` in
+the traced process (the same clock as the parent's on Linux) and ``values`` follow
+``FIELDS[kind]``. Task steps, the bulk of the data, travel packed: one ``task_steps`` record per
+batch whose single value is a list of ``[task, start, end]`` triples.
 
 This module is standard library only: the tracer imports it inside any interpreter.
 """
@@ -14,7 +16,7 @@ ENV_FD = "LABKIT_TRACE_FD"
 ENV_PYTHONPATH = "LABKIT_ORIGINAL_PYTHONPATH"
 """The script's own PYTHONPATH, restored by the tracer before the script starts."""
 ENV_RESTORE_SIGINT = "LABKIT_RESTORE_SIGINT"
-"""When "1", the tracer gives SIGINT its default Python handler, as a terminal-started program has."""
+"""When "1", the tracer gives SIGINT Python's default handler, as a terminal gives a program."""
 
 # Field names of each record kind, after ``kind`` and ``t``. Trio's Instrument hooks give the
 # task vocabulary (spawned, step, exited); the rest follows asyncio's own method names.
@@ -40,7 +42,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # tasks
     "task_spawned": ("task", "name", "coro", "parent", "loop", "eager"),
     "task_renamed": ("task", "name"),
-    "task_step": ("task", "end"),
+    "task_steps": ("packed",),
     "task_cancel": ("task", "by", "message", "cancelling", "accepted"),
     "task_uncancel": ("task", "cancelling"),
     "task_exited": ("task", "outcome", "exc_type", "exc_message"),
@@ -50,7 +52,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 URGENT = frozenset(FIELDS) - {
-    "task_spawned", "task_renamed", "task_step", "task_cancel", "task_exited"
+    "task_spawned", "task_renamed", "task_steps", "task_cancel", "task_exited"
 }
 """Kinds written at once; the others are batched until the loop is about to wait."""
 

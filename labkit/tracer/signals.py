@@ -76,8 +76,8 @@ def install(channel: Channel, restore_sigint: bool) -> None:
             return given[signum]
         return original_getsignal(signalnum)
 
-    signal.signal = patched_signal  # type: ignore[assignment]
-    signal.getsignal = patched_getsignal  # type: ignore[assignment]
+    signal.signal = patched_signal
+    signal.getsignal = patched_getsignal
 
     current = original_getsignal(signal.SIGINT)
     if current == signal.SIG_IGN and restore_sigint:

@@ -13,6 +13,7 @@ import asyncio
 import asyncio.events
 import asyncio.tasks
 import itertools
+import sys
 import time
 from typing import Any
 
@@ -44,20 +45,13 @@ def _current_task_id() -> int | None:
     return getattr(current, "_labkit_id", None)
 
 
-def _is_step(callback: object) -> bool:
-    """True for the two callbacks the C task schedules to run a step (not e.g. ``task.cancel``)."""
-    return (
-        type(callback).__name__ == "TaskStepMethWrapper"
-        or getattr(callback, "__name__", None) == "task_wakeup"
-    )
-
-
 def install(channel: Channel) -> type:
     """Swap in the traced Task class and the step timer; return the new Task class."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
     emit = channel.emit
     emit_at = channel.emit_at
-    clock = time.monotonic
+    steps = channel.steps
+    clock = time.monotonic_ns
 
     def report_exit(task: Any) -> None:
         outcome, exc_type, exc_message = _outcome(task)
@@ -79,13 +73,13 @@ def install(channel: Channel) -> type:
                 loop_id(loop), eager,
             )
             if eager:  # the first step ran inside __init__
-                emit_at("task_step", start, self._labkit_id, clock())
+                steps.append((self._labkit_id, start, clock()))
                 if self.done():
                     report_exit(self)
 
         def cancel(self, msg: Any = None) -> bool:
             asked = clock()  # before cancel() passes the request on to what the task awaits
-            accepted = super().cancel(msg)
+            accepted: bool = super().cancel(msg)
             emit_at("task_cancel", asked, self._labkit_id, _current_task_id(),
                     None if msg is None else str(msg), self.cancelling(), accepted)
             return accepted
@@ -95,40 +89,48 @@ def install(channel: Channel) -> type:
             emit("task_renamed", self._labkit_id, self.get_name())
 
         def uncancel(self) -> int:
-            count = super().uncancel()
+            count: int = super().uncancel()
             emit("task_uncancel", self._labkit_id, count)
             return count
 
         def __del__(self) -> None:
             if not self.done():
                 emit("task_destroyed", self._labkit_id)
-            super().__del__()  # type: ignore[misc]  # asyncio's "destroyed but pending" log
+            super().__del__()  # asyncio's "destroyed but pending" log
 
     Task.__module__ = base.__module__
     Task.__qualname__ = base.__qualname__
     asyncio.tasks.Task = Task  # type: ignore[misc]
     asyncio.Task = Task  # type: ignore[misc]
-    if hasattr(asyncio.tasks, "create_eager_task_factory"):  # 3.12+
+    if sys.version_info >= (3, 12):
         factory = asyncio.tasks.create_eager_task_factory(Task)
         asyncio.tasks.eager_task_factory = factory
         asyncio.eager_task_factory = factory  # type: ignore[attr-defined]
 
     handle_run = asyncio.events.Handle._run
+    step_types: set[type] = set()  # the C task's step callback type, learnt on first sight
 
     def _run(self: asyncio.events.Handle) -> None:
         callback = self._callback  # type: ignore[attr-defined]
-        task = getattr(callback, "__self__", None)
-        task_id = getattr(task, "_labkit_id", None)
-        if task_id is None or not _is_step(callback):
+        task_id = getattr(getattr(callback, "__self__", None), "_labkit_id", None)
+        if task_id is None or (type(callback) not in step_types and not _is_step(callback)):
             handle_run(self)
             return
         start = clock()
         try:
             handle_run(self)
         finally:
-            emit_at("task_step", start, task_id, clock())
-            if task.done():  # type: ignore[union-attr]
+            steps.append((task_id, start, clock()))
+            task = callback.__self__
+            if task.done():
                 report_exit(task)
+
+    def _is_step(callback: object) -> bool:
+        """True for the callbacks the C task schedules to run a step (not e.g. ``task.cancel``)."""
+        if type(callback).__name__ == "TaskStepMethWrapper":
+            step_types.add(type(callback))
+            return True
+        return getattr(callback, "__name__", None) == "task_wakeup"
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task
