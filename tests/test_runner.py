@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -118,3 +119,40 @@ def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) 
         capture_output=True, text=True, timeout=60, env=env, check=True,
     ).stdout.splitlines()
     assert out == ["None", "[]", "False"]
+
+
+DOCUMENTED_KEYS = {
+    "script", "argv", "python", "executable", "pid", "exit_code", "exit_how", "loop_started",
+    "ended", "tasks", "loops", "signals", "keyboard_interrupts", "uncaught", "warnings", "notes",
+    "stdout", "stderr", "events", "steps_dropped",
+}
+
+
+def test_cli_json_has_the_documented_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    from labkit.cli import main
+
+    assert main(["run", program("workers.py"), "--interrupt", "INT@0.2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == DOCUMENTED_KEYS
+    assert data["exit_code"] == -2
+    assert {t["name"]: t["outcome"] for t in data["tasks"]}["worker-0"] == "cancelled"
+    assert set(data["tasks"][0]) >= {"name", "coro", "outcome", "created", "ended",
+                                     "cancel_requests", "steps"}
+    assert data["stdout"].startswith("ready\n")
+    kinds = {event["kind"] for event in data["events"]}
+    assert {"spawned", "task_spawned", "signal_sent", "signal_received", "stdout", "stderr",
+            "process_exit"} <= kinds
+    times = [event["t"] for event in data["events"]]
+    assert times == sorted(times)
+
+
+def test_cli_text_shows_a_row_per_task(capsys: pytest.CaptureFixture[str]) -> None:
+    from labkit.cli import main
+
+    assert main(["run", program("workers.py"), "--interrupt", "INT@0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "killed by SIGINT (-2)" in out
+    rows = [line for line in out.splitlines() if line.startswith("worker-")]
+    assert len(rows) == 2 and all(row.rstrip().endswith("cancelled") for row in rows)
+    assert "SIGINT: sent at" in out and "taken by asyncio.Runner" in out
+    assert "--- stdout ---\nready\n" in out
