@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -102,8 +103,22 @@ def test_unknown_interpreter_is_a_clear_error() -> None:
         labkit.run(program("workers.py"), python="2.7")
 
 
+def _outside_any_venv(python: Interpreter) -> str:
+    """The interpreter a virtual environment was made from (the venv has labkit installed)."""
+    path = Path(python.path)
+    config = path.parent.parent / "pyvenv.cfg"
+    if not config.exists():
+        return python.path
+    for line in config.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "home":
+            return str(Path(value.strip()) / f"python{python.short_version}")
+    return python.path
+
+
 def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) -> None:
     """The child cannot import labkit, and none of labkit's variables leak into the script."""
+    base = _outside_any_venv(python)
     code = (
         "import importlib.util, os, sys; print(importlib.util.find_spec('labkit')); "
         "print(sorted(k for k in os.environ if k.startswith('LABKIT'))); "
@@ -114,7 +129,7 @@ def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) 
     out = subprocess.run(
         [sys.executable, "-c", f"import labkit, tempfile, pathlib; "
          f"p = pathlib.Path(tempfile.mkdtemp()) / 's.py'; p.write_text({code!r}); "
-         f"t = labkit.run(str(p), python={python.path!r}, cwd='/'); "
+         f"t = labkit.run(str(p), python={base!r}, cwd='/'); "
          "print(t.stdout_text(), end='')"],
         capture_output=True, text=True, timeout=60, env=env, check=True,
     ).stdout.splitlines()
