@@ -193,18 +193,25 @@ class TraceBuilder:
         self._tasks: dict[int, TaskRecord] = {}
         self._loops: dict[int, LoopRecord] = {}
         self._steps_kept = 0
+        self._handlers = {
+            name.removeprefix("_on_"): getattr(self, name)
+            for name in dir(self) if name.startswith("_on_")
+        }
 
     def add(self, event: dict[str, Any]) -> None:
-        """Apply one event: a dict with ``kind``, ``t`` (``time.monotonic_ns()``) and fields."""
-        if event["kind"] == "task_steps":
+        """Apply one event: a dict with ``kind``, ``t`` (``time.monotonic_ns()``) and fields.
+
+        The dict becomes part of the trace (its ``t`` turned into seconds): pass a fresh one.
+        """
+        kind = event["kind"]
+        if kind == "task_steps":
             self._steps(event["packed"])
             return  # steps live in the task records, not in the event list
-        event = dict(event)
-        event.setdefault("source", "tracer")
+        if "source" not in event:
+            event["source"] = "tracer"
         event["t"] = self._seconds(event["t"])
-        kind = event["kind"]
         self.trace.events.append(event)
-        handler = getattr(self, "_on_" + kind, None)
+        handler = self._handlers.get(kind)
         if handler is not None:
             handler(event)
 

@@ -10,6 +10,7 @@ watchdog kills the group. The parent tells the watchdog to stand down after clea
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .tracer import protocol
 
+PIPE_SIZE = 1 << 20
 INJECT_DIR = str(Path(__file__).parent / "tracer" / "inject")
 
 _WATCHDOG = """\
@@ -72,6 +74,8 @@ class Child:
         env: dict[str, str] | None = None,
     ) -> None:
         trace_read, trace_write = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):  # Linux: room for bursts of records
+            fcntl.fcntl(trace_read, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         try:
             self.popen = subprocess.Popen(
                 argv,

@@ -108,14 +108,23 @@ def install(channel: Channel) -> type:
         asyncio.eager_task_factory = factory  # type: ignore[attr-defined]
 
     handle_run = asyncio.events.Handle._run
+    builtin_method = type(len)  # task_wakeup is a builtin method of the C task
     step_types: set[type] = set()  # the C task's step callback type, learnt on first sight
 
     def _run(self: asyncio.events.Handle) -> None:
         callback = self._callback  # type: ignore[attr-defined]
         task_id = getattr(getattr(callback, "__self__", None), "_labkit_id", None)
-        if task_id is None or (type(callback) not in step_types and not _is_step(callback)):
+        if task_id is None:
             handle_run(self)
             return
+        kind = type(callback)
+        if kind not in step_types:
+            # A step is TaskStepMethWrapper or task_wakeup; not e.g. call_soon(task.cancel).
+            if kind.__name__ == "TaskStepMethWrapper":
+                step_types.add(kind)
+            elif kind is not builtin_method or callback.__name__ != "task_wakeup":
+                handle_run(self)
+                return
         start = clock()
         try:
             handle_run(self)
@@ -124,13 +133,6 @@ def install(channel: Channel) -> type:
             task = callback.__self__
             if task.done():
                 report_exit(task)
-
-    def _is_step(callback: object) -> bool:
-        """True for the callbacks the C task schedules to run a step (not e.g. ``task.cancel``)."""
-        if type(callback).__name__ == "TaskStepMethWrapper":
-            step_types.add(type(callback))
-            return True
-        return getattr(callback, "__name__", None) == "task_wakeup"
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task
