@@ -11,7 +11,8 @@ Changed from the source, only so that it runs on Python 3.11+:
   removed in 3.11);
 - `asyncio.async(...)` -> `asyncio.ensure_future(...)` (`async` is a keyword since 3.7,
   so the original line is a SyntaxError);
-- sleeps of 5 s and 10 s shortened to 1 s and 2 s so the script ends quickly.
+- sleeps of 5 s and 10 s shortened to 1 s and 2 s so the script ends quickly;
+- own names and prints (a "finished" line and a "loop closed" line added).
 Everything else (module-level get_event_loop(), ensure_future before the loop runs,
 gather, cancel, close) is as in the question.
 
@@ -20,6 +21,8 @@ Interrupt plan: SIGINT at 0.5 s after the loop starts (Ctrl+C while both sleep).
 What to observe: "main: caught KeyboardInterrupt" and "main: loop closed", exit code 0,
 and then on stderr, as the interpreter exits, "Task was destroyed but it is pending!"
 once per task.  Without the interrupt both workers finish after 2 s.
+3.12 and 3.13 also print "DeprecationWarning: There is no current event loop" for
+the module-level get_event_loop(); 3.11.7 does not.
 """
 import asyncio
 

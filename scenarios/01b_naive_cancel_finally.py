@@ -17,6 +17,8 @@ garbage-collected as the interpreter exits: the coroutine receives GeneratorExit
 "RuntimeError: no running event loop" (stderr: "Exception ignored in: <coroutine
 object worker ...>"), so "cleanup done" never prints.  Plus "Task was destroyed but
 it is pending!" per task.  Exit code 0.
+3.12 and 3.13 also print "DeprecationWarning: There is no current event loop" for
+the module-level get_event_loop(); 3.11.7 does not.
 """
 import asyncio
 

@@ -11,7 +11,9 @@ Source: 001_d7e435d829fba1a9.txt, answer by dano.
 Changed from the source, only so that it runs on Python 3.11+:
 - `@asyncio.coroutine` + `yield from` -> `async def` + `await`;
 - `asyncio.async(...)` -> `asyncio.ensure_future(...)`;
-- sleeps of 5 s and 10 s shortened to 1 s and 2 s.
+- sleeps of 5 s and 10 s shortened to 1 s and 2 s;
+- own names and prints (the workers' finally prints "cleanup ran"; progress lines
+  around run_forever() and close() are added).
 
 Interrupt plan: SIGINT at 0.5 s after the loop starts.
 
@@ -24,6 +26,8 @@ exception() was never reached, stderr also shows "_GatheringFuture exception was
 never retrieved" (3.11/3.12; 3.13 fails to log it at shutdown: "--- Logging error
 ---").  The exception() call itself is sound: a cancelled gather ends *finished
 with* CancelledError (gathered.cancelled() is False), so exception() returns it.
+3.12 and 3.13 also print "DeprecationWarning: There is no current event loop" for
+the module-level get_event_loop(); 3.11.7 does not.
 """
 import asyncio
 

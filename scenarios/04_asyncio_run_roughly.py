@@ -6,9 +6,10 @@ the end (suppressing CancelledError), shutdown_asyncgens(), close().
 
 Source: 001_d7e435d829fba1a9.txt, answer by dcoles (the `run` sketch).
 
-Changed from the source: nothing in the function body (it is renamed rough_run so
-it is not mistaken for asyncio.run).  main() is the project's: two workers with
-try/finally cleanup that awaits, and one unfinished async generator.
+Changed from the source: the function is renamed rough_run (so it is not mistaken
+for asyncio.run) and prints a line after loop.close(); nothing else in its body.
+main() is the project's: two workers with try/finally cleanup that awaits, and
+one unfinished async generator.
 
 Interrupt plan: SIGINT at 0.5 s after the loop starts.
 

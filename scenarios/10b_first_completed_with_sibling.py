@@ -13,6 +13,8 @@ returns right after the first task, because it only waits for the gather of the
 first task.  The slow task starts its cleanup but the loop is closed before the
 cleanup's await finishes: no "slow: cleanup done"; at exit "Task was destroyed but
 it is pending!" for the slow task.  Exit code 0.
+3.12 and 3.13 also print "DeprecationWarning: There is no current event loop" for
+the module-level get_event_loop(); 3.11.7 does not.
 """
 import asyncio
 

@@ -5,7 +5,7 @@ The expectations were observed with labkit on 3.11.7, 3.12.1 and 3.13.0 and chec
 scenarios/OBSERVED.md, which explains each one. Compared per scenario: the exit code, every
 task's outcome (by coroutine name; asyncio.run's own shutdown tasks left out), the set of
 cleanup lines printed, asyncio's messages, where KeyboardInterrupt was raised, and refused
-``loop.close()`` calls.
+``loop.close()`` calls, and errors raised by ``run_until_complete``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Expect:
     warnings: list[str] = field(default_factory=list)
     keyboard_interrupts: list[str] = field(default_factory=list)
     close_refused: list[str] = field(default_factory=list)
+    loop_errors: list[str] = field(default_factory=list)  # raised by run_until_complete
     differs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def on(self, version: str) -> dict[str, Any]:
@@ -45,6 +46,7 @@ class Expect:
             "warnings": self.warnings,
             "keyboard_interrupts": self.keyboard_interrupts,
             "close_refused": self.close_refused,
+            "loop_errors": self.loop_errors,
         }
         expected.update(self.differs.get(version, {}))
         return expected
@@ -258,6 +260,12 @@ EXPECTED: dict[str, Expect] = {
         exit=-15,
         outcomes=["main:pending-at-exit", "sleep:pending-at-exit", "worker:pending-at-exit"],
     ),
+    "08e_signal_handler_loop_stop": Expect(
+        exit=1,
+        outcomes=["main:cancelled"],
+        cleanup=["main: cleanup done"],
+        loop_errors=["Event loop stopped before Future completed."],
+    ),
     "09a_context_managers": Expect(
         exit=-2,
         outcomes=["main:cancelled"],
@@ -354,6 +362,7 @@ EXPECTED: dict[str, Expect] = {
         outcomes=["main:failed", "worker:cancelled"],
         cleanup=["main: cleanup ran (task still running: True)", "worker: cleanup done"],
         close_refused=["Cannot close a running event loop"],
+        loop_errors=["Cannot close a running event loop"],
     ),
     "11b_close_from_signal_handler": Expect(
         exit=0,
@@ -489,6 +498,9 @@ def observed(trace: labkit.Trace) -> dict[str, Any]:
         "warnings": sorted({_short(w.message) for w in trace.warnings}),
         "keyboard_interrupts": [where for _, where in trace.keyboard_interrupts],
         "close_refused": [message for loop in trace.loops for _, message in loop.close_refused],
+        "loop_errors": [
+            message for loop in trace.loops for _, message in loop.run_until_complete_errors
+        ],
     }
 
 
