@@ -55,14 +55,6 @@ class TaskRecord:
         """When the first cancel request reached this task, if any did."""
         return self.cancel_requests[0].t if self.cancel_requests else None
 
-    @property
-    def abandoned(self) -> bool:
-        """True when the task never finished on its loop: destroyed or still pending at exit.
-
-        Its coroutine may still have been closed by the garbage collector (GeneratorExit), which
-        runs plain ``finally`` code but no ``await``: check the program's output for cleanup.
-        """
-        return self.outcome in ("destroyed-pending", "pending-at-exit")
 
 
 @dataclass
@@ -137,21 +129,12 @@ class Trace:
     events: list[dict[str, Any]] = field(default_factory=list)
     steps_dropped: int = 0
 
-    @property
-    def finished(self) -> bool:
-        """True once the process has ended and every stream is read."""
-        return self.exit_code is not None
-
     def task(self, name: str) -> TaskRecord:
         """The task with this name (or coroutine name); KeyError if there is none."""
         for task in self.tasks:
             if name in (task.name, task.coro):
                 return task
         raise KeyError(f"no task named {name!r}; tasks: {[t.name for t in self.tasks]}")
-
-    def outcomes(self) -> dict[str, str | None]:
-        """Each task's name mapped to its outcome."""
-        return {task.name: task.outcome for task in self.tasks}
 
     def stdout_text(self) -> str:
         """The program's standard output as text."""

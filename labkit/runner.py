@@ -174,16 +174,6 @@ class ProgramRun:
         """The trace so far (complete once the run is over)."""
         return self.builder.trace
 
-    @property
-    def running(self) -> bool:
-        """True from start() until the process has ended and been cleaned up."""
-        return self._thread is not None and not self._done.is_set()
-
-    @property
-    def loop_running(self) -> bool:
-        """True once the program's first event loop has started."""
-        return self.trace.loop_started is not None
-
     def start(self) -> ProgramRun:
         """Start the program and the thread that watches it."""
         if self._thread is not None:

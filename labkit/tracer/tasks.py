@@ -20,7 +20,6 @@ from typing import Any
 from .channel import Channel
 
 _task_ids = itertools.count(1)
-_loop_ids = itertools.count(1)
 
 
 def loop_id(loop: object) -> int | None:
