@@ -3,17 +3,22 @@ happened to every task.
 
 Layers, from the bottom: ``tracer`` (inside the traced program, standard library only),
 ``model`` (the Trace dataclasses), ``process`` and ``runner`` (the child process, its signals
-and the interrupt plan), and display on top (``textview`` for the terminal, ``cli``).
+and the interrupt plan), and display on top (``textview`` for the terminal, ``cli``; ``svg``
+for the timeline; ``lab`` and ``magic`` for Jupyter, imported only when first used).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .interpreters import Interpreter, InterpreterNotFound
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun
+
+if TYPE_CHECKING:
+    from .lab import Lab
 
 __all__ = [
     "OUTCOMES",
@@ -21,14 +26,32 @@ __all__ = [
     "Interpreter",
     "InterpreterNotFound",
     "Interrupt",
+    "Lab",
     "LoopRecord",
     "PlanError",
     "ProgramRun",
     "SignalRecord",
     "TaskRecord",
     "Trace",
+    "load_ipython_extension",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the Jupyter panel only when it is asked for: the command line does not need it."""
+    if name == "Lab":
+        from .lab import Lab
+
+        return Lab
+    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext labkit``: adds the ``%%lab`` cell magic."""
+    from .magic import register
+
+    register(ipython)
 
 
 def run(

@@ -174,6 +174,11 @@ class ProgramRun:
         """The trace so far (complete once the run is over)."""
         return self.builder.trace
 
+    @property
+    def done(self) -> bool:
+        """True once the program and everything it started have ended and the trace is final."""
+        return self._done.is_set()
+
     def start(self) -> ProgramRun:
         """Start the program and the thread that watches it."""
         if self._thread is not None:

@@ -1,0 +1,433 @@
+"""The lab panel: run a script from a notebook, interrupt it with buttons, watch its timeline.
+
+``Lab(script)`` shows Run, Ctrl+C, Ctrl+C again, SIGTERM and Kill buttons, a status line, the
+live timeline (SVG, redrawn at most ten times a second) and the program's output. A run lives
+on the kernel's own event loop and never blocks it, so the buttons answer while the kernel is
+idle and while another cell is awaiting. The runner's thread never touches a widget: it only
+wakes the loop, and the loop redraws.
+
+When a run ends, the final timeline goes into the cell's output as ordinary rich output (SVG and
+text, through a display handle), so a saved notebook shows it without a kernel.
+
+Kernel safety: a Lab's program is ended when the Lab is closed or runs again, when the cell
+that made the Lab runs again, when the cell awaiting its run is interrupted, and when the
+kernel exits (at exit here; the runner's watchdog if the kernel is killed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import html
+import os
+import signal
+import traceback
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import DisplayHandle, display
+
+from .interpreters import Interpreter, resolve
+from .model import Trace
+from .runner import Interrupt, ProgramRun, parse_plan
+from .svg import render_svg, timeline_bundle
+from .textview import exit_status
+
+REDRAW_INTERVAL = 0.1
+"""Seconds between two redraws of a running program's timeline: at most ten a second."""
+
+IDLE_REDRAW = 0.25
+"""With no new events, the timeline still moves on this often (and the loop wakes up, which
+lets a kernel interrupt reach an awaiting cell promptly)."""
+
+OUTPUT_LINES_SHOWN = 400
+"""The panel shows the program's last lines; ``lab.trace`` keeps all of them."""
+
+STDERR_COLOUR = "var(--jp-error-color1, #d32f2f)"
+
+
+@dataclass
+class LabButtons:
+    """The panel's buttons, so code and tests can press them: ``lab.buttons.ctrl_c.click()``."""
+
+    run: widgets.Button
+    ctrl_c: widgets.Button
+    ctrl_c_again: widgets.Button
+    sigterm: widgets.Button
+    kill: widgets.Button
+
+    def all(self) -> list[widgets.Button]:
+        """Every button, in the order they are shown."""
+        return [self.run, self.ctrl_c, self.ctrl_c_again, self.sigterm, self.kill]
+
+
+def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
+    return widgets.Button(description=label, tooltip=tooltip, button_style=style,
+                          layout=widgets.Layout(width="auto"))
+
+
+class Lab:
+    """A panel that runs ``script`` as a real process and shows what happens to its tasks.
+
+    ``interrupt`` is the default plan for the Run button and ``run()``, e.g. ``["INT@0.5"]``;
+    ``python`` a version ("3.12") or a path; after ``timeout`` seconds the program gets SIGINT,
+    then SIGTERM, then SIGKILL.
+    """
+
+    def __init__(
+        self,
+        script: str | os.PathLike[str],
+        *,
+        args: Sequence[str] = (),
+        python: str | Interpreter | None = None,
+        interrupt: Sequence[str | Interrupt] = (),
+        timeout: float = 30.0,
+        cwd: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.script = str(script)
+        if not (Path(cwd or ".") / self.script).is_file():
+            raise FileNotFoundError(f"Lab: there is no script at {self.script!r}"
+                                    + (f" (in {cwd})" if cwd else ""))
+        if timeout <= 0:
+            raise ValueError("Lab: timeout must be a positive number of seconds")
+        self.args = list(args)
+        self.python = python if isinstance(python, Interpreter) else resolve(python)
+        self.interrupt = parse_plan(interrupt)
+        self.timeout, self.cwd = timeout, cwd
+        self.title = title or Path(self.script).name
+        self.trace: Trace | None = None
+        """The last run's trace (live while it runs), or None before the first run."""
+
+        self._program: ProgramRun | None = None
+        self._task: asyncio.Task[Trace] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
+        self._handle: DisplayHandle | None = None
+        self._sigints_pressed = 0
+
+        self.buttons = LabButtons(
+            run=_button("Run", "start the program", "primary"),
+            ctrl_c=_button("Ctrl+C", "send SIGINT to the program, as a terminal does", "warning"),
+            ctrl_c_again=_button("Ctrl+C again", "a second SIGINT", "warning"),
+            sigterm=_button("SIGTERM", "what a service manager sends to stop a program"),
+            kill=_button("Kill", "SIGKILL: no cleanup runs at all", "danger"),
+        )
+        self.status = widgets.HTML()
+        self.timeline = widgets.HTML()
+        self.output = widgets.HTML()
+        self.log = widgets.Output()
+        """Messages from the panel itself, such as an error inside a button's callback."""
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>{html.escape(self.title)}</b> &nbsp; "
+                         f"<small>Python {html.escape(self.python.version)}</small>"),
+            widgets.HBox(self.buttons.all()),
+            self.status, self.timeline, self.output, self.log,
+        ])
+        self.widget.add_class("labkit-lab")
+        self._connect_buttons()
+        self._update_buttons()
+        self.status.value = "ready: press <b>Run</b>"
+        _register(self)
+
+    # --- display -------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+        self._handle = display({"text/plain": ""}, raw=True, display_id=True)
+
+    # --- running -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True while the program of the current run has not ended."""
+        return self._program is not None and not self._program.done
+
+    async def run(
+        self,
+        interrupt: Sequence[str | Interrupt] | None = None,
+        *,
+        python: str | Interpreter | None = None,
+        timeout: float | None = None,
+    ) -> Trace:
+        """Run the program (ending a run still going) and return its Trace when it ends.
+
+        The panel updates while it runs and its buttons work. If this coroutine is cancelled
+        or interrupted (say, the kernel is interrupted), the program is killed.
+        """
+        await self._end_current_run()
+        plan = self.interrupt if interrupt is None else parse_plan(interrupt)
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        changed = asyncio.Event()
+
+        def wake(_trace: Trace) -> None:  # on the runner's thread: touch no widget here
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is watching
+                loop.call_soon_threadsafe(changed.set)
+
+        program = ProgramRun(
+            self.script, args=self.args, python=python or self.python, interrupts=plan,
+            timeout=self.timeout if timeout is None else timeout, cwd=self.cwd, on_event=wake,
+        )
+        self._program, self.trace, self._sigints_pressed = program, program.trace, 0
+        self._show_start()
+        program.start()
+        try:
+            last_draw = -REDRAW_INTERVAL
+            while not program.done:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), IDLE_REDRAW)
+                changed.clear()
+                pause = last_draw + REDRAW_INTERVAL - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                last_draw = loop.time()
+                self._redraw(program)
+            trace = program.wait()
+        except BaseException:
+            program.kill()
+            with contextlib.suppress(Exception):
+                program.wait(5)
+            self._show_end(program)
+            raise
+        self._show_end(program)
+        return trace
+
+    def start(
+        self,
+        interrupt: Sequence[str | Interrupt] | None = None,
+        *,
+        python: str | Interpreter | None = None,
+        timeout: float | None = None,
+    ) -> asyncio.Task[Trace]:
+        """Start a run in the background on the kernel's event loop (what Run does)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                raise RuntimeError(
+                    "Lab.start() needs a running event loop, as a Jupyter kernel has; "
+                    "in a script, use 'await lab.run()'"
+                ) from None
+        task = loop.create_task(self.run(interrupt, python=python, timeout=timeout))
+        self._task = task
+        task.add_done_callback(self._report_failure)
+        return task
+
+    async def wait(self) -> Trace:
+        """Wait for the current run (started by Run or ``start()``) to end; return its Trace.
+
+        If the waiting is cancelled or interrupted (the kernel is interrupted), the program is
+        killed: an interrupted cell leaves nothing running behind it.
+        """
+        if self._task is not None:
+            try:
+                await asyncio.wait({self._task})
+            except BaseException:
+                self._kill_now()
+                raise
+        if self.trace is None:
+            raise RuntimeError("this Lab has not run yet: press Run or call start()")
+        return self.trace
+
+    def send(self, sig: int | str) -> None:
+        """Send a signal to the running program, as the buttons do."""
+        if self._program is None or self._program.done:
+            raise RuntimeError("the program is not running")
+        signum = signal.Signals(sig) if isinstance(sig, int) else Interrupt.parse(f"{sig}@0").signal
+        if signum == signal.SIGINT:
+            self._sigints_pressed += 1
+        if signum == signal.SIGKILL:
+            self._program.kill()
+        else:
+            self._program.send(signum)
+        self._update_buttons()
+
+    def close(self) -> None:
+        """End the program if it runs, and remove the panel."""
+        self._kill_now()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self.widget.close()
+        _unregister(self)
+
+    async def _end_current_run(self) -> None:
+        if self.running:
+            self._kill_now()
+        task = self._task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            await asyncio.wait({task})
+
+    def _kill_now(self) -> None:
+        program = self._program
+        if program is not None and not program.done:
+            program.kill()
+            with contextlib.suppress(Exception):
+                program.wait(5)
+
+    def _report_failure(self, task: asyncio.Task[Trace]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            assert exc is not None
+            self.log.append_stderr("".join(traceback.format_exception(exc)))
+
+    # --- buttons -------------------------------------------------------------------------
+    def _connect_buttons(self) -> None:
+        actions: dict[str, Callable[[], object]] = {
+            "run": self.start,
+            "ctrl_c": lambda: self.send(signal.SIGINT),
+            "ctrl_c_again": lambda: self.send(signal.SIGINT),
+            "sigterm": lambda: self.send(signal.SIGTERM),
+            "kill": lambda: self.send(signal.SIGKILL),
+        }
+        for name, action in actions.items():
+            getattr(self.buttons, name).on_click(self._safely(action))
+
+    def _safely(self, action: Callable[[], object]) -> Callable[[widgets.Button], None]:
+        def on_click(_button: widgets.Button) -> None:
+            try:
+                action()
+            except Exception as exc:  # a callback's error is shown in the panel, not lost
+                self.log.append_stderr(f"labkit: {exc}\n")
+        return on_click
+
+    def _sigints(self) -> int:
+        trace = self.trace
+        automatic = 0 if trace is None else sum(
+            1 for s in trace.signals
+            if s.signal == "SIGINT" and s.sent is not None and s.reason != "manual"
+        )
+        return self._sigints_pressed + automatic
+
+    def _update_buttons(self) -> None:
+        running = self.running
+        sigints = self._sigints() if running else 0
+        self.buttons.run.disabled = running
+        self.buttons.ctrl_c.disabled = not running or sigints > 0
+        self.buttons.ctrl_c_again.disabled = not running or sigints == 0
+        self.buttons.sigterm.disabled = not running
+        self.buttons.kill.disabled = not running
+
+    # --- drawing -------------------------------------------------------------------------
+    def _show_start(self) -> None:
+        self.timeline.layout.display = None
+        if self._handle is not None:
+            self._handle.update({"text/plain": ""}, raw=True)
+        self.status.value = "starting…"
+        self.output.value = ""
+        self._update_buttons()
+
+    def _redraw(self, program: ProgramRun) -> None:
+        trace = program.trace
+        now = _now(program)
+        self.timeline.value = render_svg(trace, now=now)
+        self.output.value = _output_html(trace)
+        self.status.value = _status_html(trace, now, running=True)
+        self._update_buttons()
+
+    def _show_end(self, program: ProgramRun) -> None:
+        trace = program.trace
+        self.output.value = _output_html(trace)
+        self.status.value = _status_html(trace, trace.ended or 0.0, running=False)
+        if self._handle is not None:  # the final timeline lives in the cell's own output
+            self._handle.update(timeline_bundle(trace), raw=True)
+            self.timeline.value = ""
+            self.timeline.layout.display = "none"
+        else:
+            self.timeline.value = render_svg(trace)
+        self._update_buttons()
+
+
+def _now(program: ProgramRun) -> float:
+    return asyncio.get_running_loop().time() - program.origin
+
+
+def _output_html(trace: Trace) -> str:
+    lines = sorted(
+        [(line.t, 0, html.escape(line.text)) for line in trace.stdout]
+        + [(line.t, 1, html.escape(line.text)) for line in trace.stderr]
+    )
+    hidden = max(0, len(lines) - OUTPUT_LINES_SHOWN)
+    shown = [
+        text if stream == 0 else f'<span style="color:{STDERR_COLOUR}">{text}</span>'
+        for _, stream, text in lines[hidden:]
+    ]
+    if hidden:
+        shown.insert(0, f"<i>… {hidden} earlier lines: see lab.trace.stdout / .stderr</i>")
+    if not shown:
+        return ""
+    return ('<pre style="max-height:16em;overflow:auto;margin:0.3em 0">'
+            + "\n".join(shown) + "</pre>")
+
+
+def _status_html(trace: Trace, now: float, *, running: bool) -> str:
+    parts = [f"<b>running</b> for {now:.1f} s (pid {trace.pid or '?'})" if running
+             else f"<b>ended</b>: {html.escape(_ending(trace))}"]
+    for record in trace.signals:
+        if record.sent is not None:
+            parts.append(f"{record.signal} sent at {record.sent:.2f} s ({record.reason})")
+    if trace.notes and not running:
+        parts.append(f"{len(trace.notes)} note(s) from labkit: see the timeline's text")
+    return " · ".join(parts)
+
+
+def _ending(trace: Trace) -> str:
+    """How the run ended, for the status line: the exit status and what caused it."""
+    status = exit_status(trace)
+    if any(exc_type == "KeyboardInterrupt" for _, exc_type, _ in trace.uncaught):
+        status += ": KeyboardInterrupt reached the top of the program"
+    if any(s.reason == "timeout" for s in trace.signals):
+        status += " (labkit's timeout stopped it)"
+    return status + (f" after {trace.ended:.2f} s" if trace.ended is not None else "")
+
+
+# --- kernel safety: every live Lab is known, so none outlives its cell or the kernel -----
+_LIVE_LABS: weakref.WeakSet[Lab] = weakref.WeakSet()
+_LABS_BY_CELL: dict[str, weakref.ref[Lab]] = {}
+
+
+def _current_cell_id() -> str | None:
+    """The id of the notebook cell being executed, when the frontend sends one (JupyterLab)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell: Any = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return None
+    with contextlib.suppress(Exception):
+        cell_id = kernel.get_parent("shell").get("metadata", {}).get("cellId")
+        return str(cell_id) if cell_id else None
+    return None
+
+
+def _register(lab: Lab) -> None:
+    _LIVE_LABS.add(lab)
+    cell = _current_cell_id()
+    if cell is None:
+        return
+    previous = _LABS_BY_CELL.get(cell)
+    old = previous() if previous is not None else None
+    if old is not None and old is not lab:
+        old.close()  # the cell that made it runs again: its old program must not live on
+    _LABS_BY_CELL[cell] = weakref.ref(lab)
+
+
+def _unregister(lab: Lab) -> None:
+    _LIVE_LABS.discard(lab)
+    for cell, ref in list(_LABS_BY_CELL.items()):
+        if ref() is lab:
+            del _LABS_BY_CELL[cell]
+
+
+@atexit.register
+def _close_all_labs() -> None:
+    """At kernel exit, end every program a Lab still runs."""
+    for lab in list(_LIVE_LABS):
+        lab._kill_now()

@@ -1,0 +1,224 @@
+"""The lab panel without a kernel: runs, buttons pressed from code, redraws, and cleanup."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import pytest
+
+import labkit
+from labkit import lab as lab_module
+from labkit.interpreters import InterpreterNotFound
+from labkit.lab import Lab
+from labkit.runner import PlanError
+
+from .conftest import program
+
+T = TypeVar("T")
+
+
+def alive(pid: int | None) -> bool:
+    """True while ``pid`` is a running process (not a zombie)."""
+    assert pid is not None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait on the event loop until ``condition()`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        return await make()
+    return asyncio.run(main())
+
+
+def test_lab_is_exported_lazily() -> None:
+    assert labkit.Lab is Lab
+
+
+def test_run_with_a_plan_returns_the_trace_and_shows_the_end() -> None:
+    lab = Lab(program("workers.py"))
+    trace = run_async(lambda: lab.run(interrupt=["INT@0.3"]))
+    assert trace is lab.trace
+    assert trace.exit_code == -signal.SIGINT
+    assert {t.name: t.outcome for t in trace.tasks if t.name.startswith("worker")} == {
+        "worker-0": "cancelled", "worker-1": "cancelled"}
+    assert "ended" in lab.status.value and "killed by SIGINT (-2)" in lab.status.value
+    assert "KeyboardInterrupt reached the top" in lab.status.value
+    assert "worker 0: cleanup ran" in lab.output.value
+    assert "<svg" in lab.timeline.value  # not displayed: the panel keeps the final timeline
+    assert not lab.buttons.run.disabled
+    assert all(b.disabled for b in lab.buttons.all()[1:])
+
+
+def test_buttons_follow_the_run_and_ctrl_c_from_code_reaches_the_program() -> None:
+    lab = Lab(program("workers.py"))
+
+    async def scenario() -> list[tuple[bool, ...]]:
+        states = [tuple(b.disabled for b in lab.buttons.all())]
+        lab.buttons.run.click()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        states.append(tuple(b.disabled for b in lab.buttons.all()))
+        lab.buttons.ctrl_c.click()
+        states.append(tuple(b.disabled for b in lab.buttons.all()))
+        await lab.wait()
+        states.append(tuple(b.disabled for b in lab.buttons.all()))
+        return states
+
+    states = run_async(scenario)
+    #            run    ctrl_c ctrl_c_again sigterm kill
+    assert states == [
+        (False, True, True, True, True),  # before the first run
+        (True, False, True, False, False),  # running
+        (True, True, False, False, False),  # after Ctrl+C: "again" is the one to press
+        (False, True, True, True, True),  # ended
+    ]
+    assert lab.trace is not None
+    [sigint] = lab.trace.signals
+    assert (sigint.signal, sigint.reason, sigint.handler) == ("SIGINT", "manual", "asyncio.Runner")
+    assert lab.trace.task("worker-0").outcome == "cancelled"
+
+
+def test_ctrl_c_again_lands_during_cleanup() -> None:
+    lab = Lab(program("slow_cleanup.py"))
+
+    async def scenario() -> None:
+        lab.start()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        lab.buttons.ctrl_c.click()
+        await until(lambda: "cleanup started" in lab.output.value)
+        lab.buttons.ctrl_c_again.click()
+        await lab.wait()
+
+    run_async(scenario)
+    assert lab.trace is not None
+    assert [s.reason for s in lab.trace.signals] == ["manual", "manual"]
+    assert "cleanup finished" not in lab.trace.stdout_text()
+    assert lab.trace.task("main").outcome == "cancelled"
+
+
+def test_sigterm_and_kill_buttons() -> None:
+    terminated, killed = Lab(program("workers.py")), Lab(program("workers.py"))
+
+    async def press(lab: Lab, button: str) -> None:
+        lab.start()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        getattr(lab.buttons, button).click()
+        await lab.wait()
+
+    async def both() -> None:
+        await asyncio.gather(press(terminated, "sigterm"), press(killed, "kill"))
+
+    run_async(both)
+    assert terminated.trace is not None and killed.trace is not None
+    assert terminated.trace.exit_code == -signal.SIGTERM
+    assert killed.trace.exit_code == -signal.SIGKILL
+    assert "killed by SIGKILL" in killed.status.value
+
+
+def test_redraws_at_most_ten_times_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    draws: list[float] = []
+    real = lab_module.render_svg
+
+    def counting(trace: labkit.Trace, **kwargs: float | None) -> str:
+        if kwargs.get("now") is not None:
+            draws.append(asyncio.get_running_loop().time())
+        return real(trace, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lab_module, "render_svg", counting)
+    lab = Lab(program("chatty.py"))
+    trace = run_async(lambda: lab.run())
+    assert trace.exit_code == 0
+    assert len(trace.tasks) > 100  # many batches of events reached the panel...
+    gaps = [b - a for a, b in zip(draws, draws[1:], strict=False)]
+    assert len(draws) >= 3
+    assert min(gaps) >= lab_module.REDRAW_INTERVAL * 0.9  # ...but it redrew at most 10 times/s
+
+
+def test_cancelling_the_run_kills_the_program() -> None:
+    lab = Lab(program("workers.py"))
+
+    async def scenario() -> int | None:
+        task = lab.start()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        assert lab.trace is not None
+        pid = lab.trace.pid
+        assert alive(pid)
+        task.cancel()  # what interrupting the awaiting cell does
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return pid
+
+    pid = run_async(scenario)
+    assert not alive(pid)
+    assert lab.trace is not None and lab.trace.exit_code == -signal.SIGKILL
+    assert not lab.running
+
+
+def test_running_again_and_closing_end_the_program() -> None:
+    lab = Lab(program("workers.py"))
+
+    async def scenario() -> list[int | None]:
+        lab.start()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        assert lab.trace is not None
+        first = lab.trace.pid
+        second_run = asyncio.create_task(lab.run())
+        await until(lambda: lab.trace is not None and lab.trace.pid not in (None, first))
+        assert not alive(first)  # running again ended the first program
+        assert lab.trace is not None
+        second = lab.trace.pid
+        lab.close()
+        trace = await second_run  # the run ends with the program, killed
+        assert trace.exit_code == -signal.SIGKILL
+        return [first, second]
+
+    pids = run_async(scenario)
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_exit_hook_ends_every_running_lab() -> None:
+    lab = Lab(program("workers.py"))
+
+    async def scenario() -> int | None:
+        lab.start()
+        await until(lambda: lab.trace is not None and lab.trace.loop_started is not None)
+        assert lab.trace is not None
+        lab_module._close_all_labs()
+        await lab.wait()
+        return lab.trace.pid
+
+    assert not alive(run_async(scenario))
+
+
+def test_a_failing_button_callback_is_shown_in_the_panel() -> None:
+    lab = Lab(program("workers.py"))
+    lab.buttons.ctrl_c.click()  # disabled, but code can still press it
+    [message] = lab.log.outputs
+    assert message["name"] == "stderr" and "not running" in message["text"]
+
+
+def test_bad_input_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(FileNotFoundError, match="no script at 'nope.py'"):
+        Lab("nope.py")
+    with pytest.raises(PlanError, match="SIGNAL@SECONDS"):
+        Lab(program("workers.py"), interrupt=["soon"])
+    with pytest.raises(InterpreterNotFound):
+        Lab(program("workers.py"), python="2.7")
+    with pytest.raises(ValueError, match="timeout"):
+        Lab(program("workers.py"), timeout=0)
+    with pytest.raises(RuntimeError, match="needs a running event loop"):
+        Lab(program("workers.py")).start()
