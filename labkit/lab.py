@@ -335,7 +335,7 @@ class Lab:
         self.output.value = _output_html(trace)
         self.status.value = _status_html(trace, trace.ended or 0.0, running=False)
         if self._handle is not None:  # the final timeline lives in the cell's own output
-            self._handle.update(timeline_bundle(trace), raw=True)
+            self._handle.update(_final_bundle(trace), raw=True)
             self.timeline.value = ""
             self.timeline.layout.display = "none"
         else:
@@ -343,19 +343,28 @@ class Lab:
         self._update_buttons()
 
 
+def _final_bundle(trace: Trace) -> dict[str, str]:
+    """The finished timeline as rich output: inline SVG (hover titles work) where HTML is
+    shown, the SVG image elsewhere (GitHub, untrusted notebooks), and the text timeline."""
+    bundle = timeline_bundle(trace)
+    bundle["text/html"] = f'<div class="labkit-timeline">{bundle["image/svg+xml"]}</div>'
+    return bundle
+
+
 def _now(program: ProgramRun) -> float:
     return asyncio.get_running_loop().time() - program.origin
 
 
 def _output_html(trace: Trace) -> str:
-    lines = sorted(
-        [(line.t, 0, html.escape(line.text)) for line in trace.stdout]
-        + [(line.t, 1, html.escape(line.text)) for line in trace.stderr]
+    lines = sorted(  # by time; lines of one stream stay in their order
+        [(line.t, 0, i, line.text) for i, line in enumerate(trace.stdout)]
+        + [(line.t, 1, i, line.text) for i, line in enumerate(trace.stderr)]
     )
     hidden = max(0, len(lines) - OUTPUT_LINES_SHOWN)
     shown = [
-        text if stream == 0 else f'<span style="color:{STDERR_COLOUR}">{text}</span>'
-        for _, stream, text in lines[hidden:]
+        html.escape(text) if stream == 0
+        else f'<span style="color:{STDERR_COLOUR}">{html.escape(text)}</span>'
+        for _, stream, _, text in lines[hidden:]
     ]
     if hidden:
         shown.insert(0, f"<i>… {hidden} earlier lines: see lab.trace.stdout / .stderr</i>")

@@ -59,6 +59,8 @@ def test_run_with_a_plan_returns_the_trace_and_shows_the_end() -> None:
     assert "ended" in lab.status.value and "killed by SIGINT (-2)" in lab.status.value
     assert "KeyboardInterrupt reached the top" in lab.status.value
     assert "worker 0: cleanup ran" in lab.output.value
+    # stderr lines keep their order: the traceback reads top to bottom
+    assert lab.output.value.index("Traceback") < lab.output.value.index("asyncio.run(main())")
     assert "<svg" in lab.timeline.value  # not displayed: the panel keeps the final timeline
     assert not lab.buttons.run.disabled
     assert all(b.disabled for b in lab.buttons.all()[1:])
