@@ -1,0 +1,309 @@
+"""The SVG timeline, read back as XML: what a learner sees for real runs and for hand-made traces
+(nasty names, the live view, many tasks, many steps)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import labkit
+from labkit import svg, textview
+from labkit.model import CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
+
+from .conftest import SCENARIOS
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(document: str) -> ET.Element:
+    """The SVG's root element; fails if it is not well-formed XML."""
+    root = ET.fromstring(document)
+    assert root.tag == f"{NS}svg"
+    return root
+
+
+def with_class(root: ET.Element, cls: str) -> list[ET.Element]:
+    """Every element whose class attribute lists ``cls``."""
+    return [e for e in root.iter() if cls in e.get("class", "").split()]
+
+
+def title(element: ET.Element) -> str:
+    found = element.find(f"{NS}title")
+    assert found is not None and found.text, f"no title on {element.attrib}"
+    return found.text
+
+
+def text_of(element: ET.Element) -> str:
+    """The visible words: the text elements' content, without hover titles."""
+    if element.tag == f"{NS}text":
+        return "".join(element.itertext())
+    return " ".join("".join(t.itertext()) for t in element.iter(f"{NS}text"))
+
+
+def lanes(root: ET.Element) -> dict[str, ET.Element]:
+    """Task lanes by the full task name, which each lane's title starts with."""
+    return {title(lane).split(": coroutine ")[0]: lane for lane in with_class(root, "lk-lane")}
+
+
+def outcome_text(lane: ET.Element) -> str:
+    [words] = with_class(lane, "lk-outcome")
+    return text_of(words)
+
+
+def waiting_end(lane: ET.Element) -> float:
+    """The x where the lane's line ends (its last segment, waiting or cancelling)."""
+    segment = (with_class(lane, "lk-cancelling") or with_class(lane, "lk-waiting"))[0]
+    match = re.fullmatch(r"M([\d.]+) [\d.]+H([\d.]+)", segment.get("d", ""))
+    assert match, segment.get("d")
+    return float(match[2])
+
+
+def tick_x(root: ET.Element) -> dict[str, float]:
+    """The axis: each tick label ("0.5 s") and its x."""
+    [axis] = with_class(root, "lk-axis")
+    return {text_of(t): float(t.get("x", "nan")) for t in axis.iter(f"{NS}text")
+            if text_of(t).endswith(" s") and text_of(t)[0].isdigit()}
+
+
+def task(n: int, **fields: object) -> TaskRecord:
+    values: dict[str, object] = {
+        "name": f"Task-{n}", "coro": "worker", "parent": None, "loop": 1, "created": 0.1,
+        "outcome": "finished", "ended": 1.0,
+    }
+    values.update(fields)
+    return TaskRecord(n, **values)  # type: ignore[arg-type]
+
+
+def trace_of(tasks: list[TaskRecord], **fields: object) -> Trace:
+    values: dict[str, object] = {
+        "script": "hand_made.py", "argv": [], "python": "3.11.7", "exit_code": 0, "ended": 2.0,
+    }
+    values.update(fields)
+    return Trace(tasks=tasks, **values)  # type: ignore[arg-type]
+
+
+# --- real runs (each starts a process) -------------------------------------------------------
+
+
+def run_scenario(name: str) -> Trace:
+    path = SCENARIOS / f"{name}.py"
+    plan = re.search(r"^PLAN = (\[.*\])$", path.read_text(), re.M)
+    assert plan
+    return labkit.run(path, interrupt=ast.literal_eval(plan[1]))
+
+
+@pytest.fixture(scope="module")
+def naive_cancel() -> Trace:
+    """01a: Ctrl+C, then cancel() without running the loop: both workers destroyed pending."""
+    return run_scenario("01a_naive_cancel")
+
+
+@pytest.fixture(scope="module")
+def one_ctrl_c() -> Trace:
+    """05a: asyncio.run and one Ctrl+C: tasks cancelled, shutdown tasks finished."""
+    return run_scenario("05a_asyncio_run_one_ctrl_c")
+
+
+def test_a_lane_per_task_with_its_name_and_outcome(naive_cancel: Trace, one_ctrl_c: Trace) -> None:
+    for trace in (naive_cancel, one_ctrl_c):
+        root = parse(svg.render_svg(trace))
+        drawn = lanes(root)
+        assert len(with_class(root, "lk-lane")) == len(trace.tasks)
+        assert sorted(drawn) == sorted(t.name for t in trace.tasks)
+        for record in trace.tasks:
+            lane = drawn[record.name]
+            assert f"lk-outcome-{record.outcome}" in lane.get("class", "")
+            assert text_of(with_class(lane, "lk-label")[0]).startswith(record.name)
+            assert f"coroutine {record.coro}" in title(lane)
+            assert outcome_text(lane) == svg.OUTCOME_STYLES[record.outcome].text
+    assert {t.outcome for t in naive_cancel.tasks} == {"destroyed-pending"}
+    assert {t.outcome for t in one_ctrl_c.tasks} == {"cancelled", "finished"}
+
+
+def test_destroyed_tasks_were_cancelling_when_destroyed(naive_cancel: Trace) -> None:
+    root = parse(svg.render_svg(naive_cancel))
+    for record in naive_cancel.tasks:
+        lane = lanes(root)[record.name]
+        assert outcome_text(lane) == "DESTROYED while pending"
+        assert with_class(lane, "lk-cancelling"), "cancel() was called: the dashed part is there"
+        assert "cancelling() = 1" in title(lane)
+    [close] = with_class(root, "lk-close")
+    assert "loop.close()" in title(close)
+
+
+def test_signal_and_keyboard_interrupt_marks(one_ctrl_c: Trace) -> None:
+    root = parse(svg.render_svg(one_ctrl_c))
+    [mark] = with_class(root, "lk-signal")
+    [sigint] = one_ctrl_c.signals
+    assert f"sent at {sigint.sent:.3f} s (plan)" in title(mark)
+    assert "taken by asyncio.Runner" in title(mark)
+    [signals_row] = with_class(root, "lk-signals")
+    assert "SIGINT" in text_of(signals_row)
+    [guides] = with_class(root, "lk-signal-guides")
+    assert guides.get("d", "").count("M") == 1
+    [interrupt] = with_class(root, "lk-keyboard-interrupt")
+    assert "by asyncio.Runner.run" in title(interrupt)
+    [loop] = with_class(root, "lk-loop")
+    assert len(with_class(loop, "lk-stop")) == len(one_ctrl_c.loops[0].stop_calls)
+
+
+def test_bundle_holds_the_svg_and_the_text_view(one_ctrl_c: Trace) -> None:
+    bundle = svg.timeline_bundle(one_ctrl_c, width=700)
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert parse(bundle["image/svg+xml"]).get("width") == "700"
+    assert bundle["text/plain"] == textview.render(one_ctrl_c)
+
+
+# --- hand-made traces --------------------------------------------------------------------------
+
+
+def test_text_from_the_trace_is_escaped() -> None:
+    nasty = 'evil <b>&"\'</b> \x00\x1b'
+    record = task(1, name=nasty, coro="<lambda>", outcome="failed",
+                  exc_type="ValueError", exc_message="x < y & \"z\"")
+    trace = trace_of([record], script="a&b<c>.py",
+                     signals=[SignalRecord("SIGINT", 0.5, "plan", "handled", 0.5, "f<&>")])
+    document = svg.render_svg(trace, width=1400)
+    root = parse(document)
+    [lane] = with_class(root, "lk-lane")
+    assert title(lane).startswith('evil <b>&"\'</b> \\x00\\x1b: coroutine <lambda>')
+    assert "exception ValueError: x < y & \"z\"" in title(lane)
+    assert text_of(with_class(lane, "lk-label")[0]).startswith("evil <b>")
+    assert outcome_text(lane) == "FAILED: ValueError"
+    assert "a&b<c>.py" in text_of(with_class(root, "lk-header")[0])
+    assert "taken by f<&>" in title(with_class(root, "lk-signal")[0])
+
+
+def test_background_panel_and_readable_colours() -> None:
+    root = parse(svg.render_svg(trace_of([task(1)]), width=640))
+    assert (root.get("width"), root.get("viewBox", "").split()[2]) == ("640", "640")
+    background = next(iter(root))
+    assert "lk-background" in background.get("class", "")
+    assert background.get("fill") == svg.PANEL and background.get("rx")
+    assert float(background.get("width", 0)) >= 639
+    assert float(background.get("height", 0)) >= float(root.get("height", 0)) - 1
+    assert "opacity" not in str(background.attrib)
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = ((c / 12.92) if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    inks = {root.get("fill", "")} | {t.get("fill", "") for t in root.iter(f"{NS}text")} - {""}
+    for ink in inks:
+        contrast = (luminance(svg.PANEL) + 0.05) / (luminance(ink) + 0.05)
+        assert contrast >= 4.5, f"text colour {ink} on the panel: {contrast:.1f}:1"
+
+
+def test_outcomes_differ_in_shape_and_words_not_only_colour() -> None:
+    outcomes = list(labkit.OUTCOMES)
+    trace = trace_of([task(n, outcome=o) for n, o in enumerate(outcomes, 1)])
+    root = parse(svg.render_svg(trace))
+    shapes, words = set(), set()
+    for lane in with_class(root, "lk-lane"):
+        [cap] = with_class(lane, "lk-cap")
+        outline = [(e.tag, re.sub(r"[\d.\-]+", "", e.get("d", "")), e.get("fill") == svg.PANEL)
+                   for e in cap]  # the kind of shape, its path without numbers, hollow or not
+        shapes.add(tuple(outline))
+        words.add(outcome_text(lane))
+    assert len(shapes) == len(words) == len(outcomes)
+    legend = text_of(with_class(root, "lk-legend")[0])
+    assert all(word in legend for word in words)
+
+
+def test_live_view_extends_pending_tasks_to_now() -> None:
+    running = task(1, outcome=None, ended=None, created=0.0,
+                   cancel_requests=[CancelRequest(0.6, None, "stop", 1, True)])
+    done = task(2, created=0.0, ended=0.6)
+    trace = trace_of([running, done], ended=None, exit_code=None)
+    root = parse(svg.render_svg(trace, now=1.0))
+    ticks = tick_x(root)
+    assert "1.0 s" in ticks and "1.2 s" not in ticks  # the axis ends at now
+    drawn = lanes(root)
+    assert waiting_end(drawn["Task-1"]) == pytest.approx(ticks["1.0 s"], abs=0.1)
+    assert waiting_end(drawn["Task-2"]) == pytest.approx(ticks["0.6 s"], abs=0.1)
+    assert outcome_text(drawn["Task-1"]) == "still pending"
+    assert "lk-outcome-pending" in drawn["Task-1"].get("class", "")
+    assert "still running at 1.00 s" in text_of(with_class(root, "lk-header")[0])
+    assert "with message 'stop'" in title(with_class(drawn["Task-1"], "lk-cancel")[0])
+
+
+def test_without_an_end_the_axis_reaches_the_last_event() -> None:
+    trace = trace_of([task(1, outcome=None, ended=None)], ended=None,
+                     events=[{"kind": "note", "t": 3.0}])
+    ticks = tick_x(parse(svg.render_svg(trace)))
+    assert max(ticks, key=ticks.__getitem__) == "3.0 s"
+
+
+def test_many_tasks_are_grouped_but_bad_outcomes_keep_their_lanes() -> None:
+    bad = {500: "destroyed-pending", 777: "pending-at-exit", 999: "failed"}
+    tasks = [task(n, outcome=bad.get(n, "cancelled" if n % 10 == 0 else "finished"),
+                  created=n / 1000, ended=n / 1000 + 0.5) for n in range(1000)]
+    root = parse(svg.render_svg(trace_of(tasks), max_lanes=200))
+    drawn, groups = lanes(root), with_class(root, "lk-group")
+    assert len(drawn) + len(groups) <= 200
+    assert {f"Task-{n}" for n in bad} <= set(drawn)
+    assert "Task-0" in drawn  # then the first created
+    counts = {g.get("class", "").split()[1]: int(g.get("data-count", 0)) for g in groups}
+    assert set(counts) == {"lk-outcome-finished", "lk-outcome-cancelled"}
+    assert len(drawn) + sum(counts.values()) == 1000
+    hidden_cancelled = sum(1 for t in tasks if t.outcome == "cancelled" and t.name not in drawn)
+    assert counts["lk-outcome-cancelled"] == hidden_cancelled
+    [heading] = with_class(root, "lk-group-heading")
+    assert text_of(heading).startswith(f"{sum(counts.values()):,} more tasks")
+    assert f"{hidden_cancelled:,} cancelled" in text_of(heading)
+
+
+def test_lanes_never_exceed_the_limit_even_when_all_are_bad() -> None:
+    tasks = [task(n, outcome="failed" if n % 2 else "destroyed-pending") for n in range(300)]
+    root = parse(svg.render_svg(trace_of(tasks), max_lanes=50))
+    assert len(lanes(root)) == 48
+    assert sum(int(g.get("data-count", 0)) for g in with_class(root, "lk-group")) == 252
+    assert len(with_class(parse(svg.render_svg(trace_of(tasks[:50]), max_lanes=50)),
+                          "lk-group")) == 0
+
+
+def test_ten_thousand_steps_are_merged_into_few_shapes() -> None:
+    steps = [(0.1 + i * 1e-4, 0.1 + i * 1e-4 + 5e-5) for i in range(10_000)]
+    spread = [(0.2, 0.201), (0.6, 0.601), (1.0, 1.001)]
+    trace = trace_of([task(1, steps=steps, ended=1.2), task(2, steps=spread, ended=1.2)])
+    document = svg.render_svg(trace)
+    busy, sparse = (with_class(lane, "lk-running")[0]
+                    for lane in with_class(parse(document), "lk-lane"))
+    assert busy.get("d", "").count("M") <= 3  # one block: the steps are far less than 1 px apart
+    assert "10,000 steps" in title(busy)
+    assert sparse.get("d", "").count("M") == 3
+    assert len(document) < 20_000
+
+
+def test_loop_rows_show_runs_stops_closes_and_refusals() -> None:
+    runs: list[tuple[float, float | None, str | None]] = [
+        (0.1, 0.5, None), (0.6, 0.9, "KeyboardInterrupt")
+    ]
+    loop = LoopRecord(1, "MainThread", 0.0, runs=runs, stop_calls=[0.5], closed=1.0,
+                      close_refused=[(0.4, "Cannot close a running event loop")],
+                      shutdown_asyncgens=[(0.7, 0.71)], shutdown_default_executor=[(0.8, None)],
+                      run_until_complete_errors=[(0.45, "Event loop stopped before Future")])
+    root = parse(svg.render_svg(trace_of([task(1)], loops=[loop])))
+    [row] = with_class(root, "lk-loop")
+    assert text_of(row).startswith("loop 1 (MainThread)")
+    drawn_runs = [title(r) for r in with_class(row, "lk-loop-runs")[0]]
+    assert drawn_runs == ["loop running 0.100 s to 0.500 s",
+                          "loop running 0.600 s to 0.900 s, ended by KeyboardInterrupt"]
+    assert "Cannot close a running event loop" in title(with_class(row, "lk-close-refused")[0])
+    assert "Event loop stopped" in title(with_class(row, "lk-loop-error")[0])
+    assert title(with_class(row, "lk-close")[0]) == "loop.close() at 1.000 s"
+    phases = [title(e) for e in row.iter(f"{NS}rect") if "shutdown" in title(e)]
+    assert phases == ["loop.shutdown_asyncgens() from 0.700 s to 0.710 s",
+                      "loop.shutdown_default_executor() from 0.800 s to ?"]
+
+
+def test_a_trace_without_tasks_still_draws() -> None:
+    root = parse(svg.render_svg(trace_of([])))
+    assert not with_class(root, "lk-lane")
+    assert "no tasks were created" in text_of(root)
+    assert "none" in text_of(with_class(root, "lk-signals")[0])
