@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import DisplayHandle, display
+from IPython import display as ipython_display
 
 from .interpreters import Interpreter, resolve
 from .model import Trace
@@ -49,6 +49,9 @@ OUTPUT_LINES_SHOWN = 400
 """The panel shows the program's last lines; ``lab.trace`` keeps all of them."""
 
 STDERR_COLOUR = "var(--jp-error-color1, #d32f2f)"
+
+# IPython's display functions have no type hints: call them through these typed names.
+display: Callable[..., Any] = ipython_display.display
 
 
 @dataclass
@@ -109,7 +112,7 @@ class Lab:
         self._loop: asyncio.AbstractEventLoop | None = None
         with contextlib.suppress(RuntimeError):
             self._loop = asyncio.get_running_loop()
-        self._handle: DisplayHandle | None = None
+        self._handle: Any = None  # where the final timeline goes: an IPython DisplayHandle
         self._sigints_pressed = 0
 
         self.buttons = LabButtons(
@@ -289,11 +292,24 @@ class Lab:
             getattr(self.buttons, name).on_click(self._safely(action))
 
     def _safely(self, action: Callable[[], object]) -> Callable[[widgets.Button], None]:
-        def on_click(_button: widgets.Button) -> None:
+        """A click handler that runs ``action`` on the Lab's event loop and shows its errors.
+
+        JupyterLab 4 with ipykernel 7 may deliver widget messages on a subshell thread with a
+        loop of its own; the run and its widgets belong to the kernel's main loop, so a click
+        from elsewhere is handed over to it.
+        """
+        def act() -> None:
             try:
                 action()
             except Exception as exc:  # a callback's error is shown in the panel, not lost
                 self.log.append_stderr(f"labkit: {exc}\n")
+
+        def on_click(_button: widgets.Button) -> None:
+            loop = self._loop
+            if loop is not None and loop.is_running() and not _is_current(loop):
+                loop.call_soon_threadsafe(act)
+            else:
+                act()
         return on_click
 
     def _sigints(self) -> int:
@@ -341,6 +357,14 @@ class Lab:
         else:
             self.timeline.value = render_svg(trace)
         self._update_buttons()
+
+
+def _is_current(loop: asyncio.AbstractEventLoop) -> bool:
+    """True when the calling code runs on ``loop`` (in its thread, inside it)."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def _final_bundle(trace: Trace) -> dict[str, str]:

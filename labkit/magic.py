@@ -23,10 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from IPython.display import display
-
 from .interpreters import InterpreterNotFound
-from .lab import Lab
+from .lab import Lab, display
 from .runner import PlanError
 
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
