@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .checks import CheckReport, CheckResult, check
 from .interpreters import Interpreter, InterpreterNotFound
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = [
     "OUTCOMES",
     "CancelRequest",
+    "CheckReport",
+    "CheckResult",
     "Interpreter",
     "InterpreterNotFound",
     "Interrupt",
@@ -33,6 +36,7 @@ __all__ = [
     "SignalRecord",
     "TaskRecord",
     "Trace",
+    "check",
     "load_ipython_extension",
     "run",
 ]
