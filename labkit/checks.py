@@ -32,8 +32,8 @@ from .model import OutputLine, SignalRecord, TaskRecord, Trace
 
 NAMES_SHOWN = 6  # tasks named in one message; the rest are counted
 _AUTO_NAME = re.compile(r"^Task-\d+$")
-_PASS_BADGE = "background:#1a7f37;color:#fff"  # readable on light and dark themes alike
-_FAIL_BADGE = "background:#cf222e;color:#fff"
+PASS_STYLE = "background:#1a7f37;color:#fff"  # readable on light and dark themes alike
+FAIL_STYLE = "background:#cf222e;color:#fff"
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class CheckReport:
 
 
 def _result_row(result: CheckResult) -> str:
-    badge, mark = (_PASS_BADGE, "✔ pass") if result.passed else (_FAIL_BADGE, "✘ fail")
+    badge, mark = (PASS_STYLE, "✔ pass") if result.passed else (FAIL_STYLE, "✘ fail")
     look = (
         f'<br><span style="opacity:0.75">look at {html.escape(result.look_at)}</span>'
         if result.look_at else ""
@@ -137,9 +137,14 @@ def _when(times: Iterable[float]) -> str:
     return f"at {first}" if first == last else f"between {first} and {last}"
 
 
+def has_automatic_name(task: TaskRecord) -> bool:
+    """Whether asyncio named the task ("Task-7") rather than the program."""
+    return _AUTO_NAME.match(task.name) is not None
+
+
 def task_label(task: TaskRecord) -> str:
     """A task as a learner knows it: its name, with the coroutine when the name is automatic."""
-    return f"{task.name} ({task.coro})" if _AUTO_NAME.match(task.name) else task.name
+    return f"{task.name} ({task.coro})" if has_automatic_name(task) else task.name
 
 
 def _names(labels: Sequence[str]) -> str:
@@ -160,13 +165,14 @@ def no_task_destroyed_pending(trace: Trace) -> CheckResult:
     if not destroyed:
         return CheckResult(name, True, "no task was destroyed while pending")
     n = len(destroyed)
+    they, their, them = ("it", "its", "it") if n == 1 else ("they", "their", "them")
     return CheckResult(
         name,
         False,
         f"{_count(n, 'task')} {_were(n)} destroyed while pending: "
-        f"{_names([task_label(t) for t in destroyed])} (garbage-collected before they finished on "
-        "their loop: a finally block in them ran, if at all, without the loop, so it could not "
-        "await)",
+        f"{_names([task_label(t) for t in destroyed])} (garbage-collected before {they} finished "
+        f"on {their} loop: a finally block in {them} ran, if at all, without the loop, so it "
+        "could not await)",
         "the lanes that end in DESTROYED while pending "
         f"{_when(t.ended for t in destroyed if t.ended is not None)}",
     )
