@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .checks import CheckReport, CheckResult, check
+from .fuzz import Comparison, FuzzReport, compare, fuzz
 from .interpreters import Interpreter, InterpreterNotFound
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun
@@ -26,6 +27,8 @@ __all__ = [
     "CancelRequest",
     "CheckReport",
     "CheckResult",
+    "Comparison",
+    "FuzzReport",
     "Interpreter",
     "InterpreterNotFound",
     "Interrupt",
@@ -37,6 +40,8 @@ __all__ = [
     "TaskRecord",
     "Trace",
     "check",
+    "compare",
+    "fuzz",
     "load_ipython_extension",
     "run",
 ]

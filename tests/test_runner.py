@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -68,6 +69,20 @@ def test_stderr_is_exactly_what_the_untraced_program_prints(python: Interpreter)
     assert trace.stderr_text() == err.decode()
     assert trace.stdout_text() == "ready\n" + out.decode()
     assert "labkit" not in trace.stderr_text() and "Traceback" in trace.stderr_text()
+
+
+def test_exception_ignored_messages_are_exactly_the_untraced_ones(python: Interpreter) -> None:
+    """sys.unraisablehook ("Exception ignored in ...") gets its own argument type back."""
+    trace = labkit.run(program("unraisable.py"), python=python)
+    plain = subprocess.run([python.path, "-u", program("unraisable.py")], capture_output=True,
+                           timeout=10, check=False)
+    assert "Exception ignored in: <coroutine object stubborn" in trace.stderr_text()
+    assert "RuntimeError: cleanup failed" in trace.stderr_text()
+    def without_addresses(text: str) -> str:
+        return re.sub(r"0x[0-9a-f]+", "0x…", text)
+
+    assert without_addresses(trace.stderr_text()) == without_addresses(plain.stderr.decode())
+    assert trace.exit_code == plain.returncode == 0
 
 
 def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> None:

@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from types import FrameType, SimpleNamespace, TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 TRACER_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -82,11 +82,12 @@ def install(on_uncaught: Callable[[BaseException, str], None]) -> None:
 
     def unraisablehook(args: Any) -> None:
         strip_exception(args.exc_value)
-        original_unraisable(SimpleNamespace(
-            exc_type=args.exc_type, exc_value=args.exc_value, err_msg=args.err_msg,
-            object=args.object,
-            exc_traceback=getattr(args.exc_value, "__traceback__", args.exc_traceback),
-        ))
+        # The C hook accepts only its own argument type (a struct sequence): rebuild one.
+        original_unraisable(type(args)((
+            args.exc_type, args.exc_value,
+            getattr(args.exc_value, "__traceback__", args.exc_traceback),
+            args.err_msg, args.object,
+        )))
 
     sys.unraisablehook = sys.__unraisablehook__ = unraisablehook
 
