@@ -113,6 +113,7 @@ class Lab:
         with contextlib.suppress(RuntimeError):
             self._loop = asyncio.get_running_loop()
         self._handle: Any = None  # where the final timeline goes: an IPython DisplayHandle
+        self._final: dict[str, str] | None = None  # the last run's final timeline bundle
         self._sigints_pressed = 0
 
         self.buttons = LabButtons(
@@ -234,6 +235,7 @@ class Lab:
             except BaseException:
                 self._kill_now()
                 raise
+            self._publish_final()  # again, from this cell: see _publish_final
         if self.trace is None:
             raise RuntimeError("this Lab has not run yet: press Run or call start()")
         return self.trace
@@ -332,11 +334,23 @@ class Lab:
     # --- drawing -------------------------------------------------------------------------
     def _show_start(self) -> None:
         self.timeline.layout.display = None
+        self._final = None
         if self._handle is not None:
             self._handle.update({"text/plain": ""}, raw=True)
         self.status.value = "starting…"
         self.output.value = ""
         self._update_buttons()
+
+    def _publish_final(self) -> None:
+        """Put the final timeline into the output of the cell that displayed the panel.
+
+        ipykernel 7 sends the update with the parent of the cell that started the run; a
+        headless runner (nbclient) only reads messages of the cell it is executing, so
+        ``wait()`` sends it once more from the cell that waits. JupyterLab shows the same
+        image twice in a row, which changes nothing.
+        """
+        if self._handle is not None and self._final is not None:
+            self._handle.update(self._final, raw=True)
 
     def _redraw(self, program: ProgramRun) -> None:
         trace = program.trace
@@ -351,7 +365,8 @@ class Lab:
         self.output.value = _output_html(trace)
         self.status.value = _status_html(trace, trace.ended or 0.0, running=False)
         if self._handle is not None:  # the final timeline lives in the cell's own output
-            self._handle.update(_final_bundle(trace), raw=True)
+            self._final = _final_bundle(trace)
+            self._publish_final()
             self.timeline.value = ""
             self.timeline.layout.display = "none"
         else:

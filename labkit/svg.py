@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import OUTCOMES, LoopRecord, SignalRecord, TaskRecord, Trace
 from .textview import exit_status
@@ -258,7 +259,7 @@ def _bar(x0: float, x1: float, y: float, h: float, colour: str, title: str = "")
 
 def _header(trace: Trace, now: float | None, y: int, width: int) -> str:
     status = exit_status(trace) + (f" at {now:.2f} s" if now is not None else "")
-    line = (f"{trace.script}  ·  Python {trace.python or '?'}  ·  {status}  ·  "
+    line = (f"{Path(trace.script).name}  ·  Python {trace.python or '?'}  ·  {status}  ·  "
             f"{_count(len(trace.tasks), 'task')}")
     return _text(PAD, y + 13, _fit(line, width - 2 * PAD, 13), size=13, bold=True, cls="lk-header")
 

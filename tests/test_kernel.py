@@ -105,6 +105,9 @@ def test_lab_cell_magic_runs_the_cell_as_a_program() -> None:
     )
     assert cell_json(nb.cells[2]) == {"main": "cancelled", "out": "cleanup ran\n",
                                       "signals": ["plan"]}
+    # the run ended while a later cell waited: its final timeline still reached the magic's cell
+    final = [o for o in nb.cells[1].outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(final) == 1 and "cancelled" in final[0]["data"]["text/plain"]
     bad_plan = "".join(o.get("text", "") for o in nb.cells[3].outputs)
     assert "cannot read interrupt 'soon'" in bad_plan
     bad_python = "".join(o.get("text", "") for o in nb.cells[4].outputs)
