@@ -56,8 +56,25 @@ def error_of(nb: nbformat.NotebookNode, cell_id: str) -> tuple[str, str]:
 
 AFTER_SOLUTION = """
 import json
-print(json.dumps({"passed": report1.passed, "failed": [r.name for r in report1.failures]}))
+# what "%load solutions/..." (the notebook's hint) puts into the cell
+loaded = []
+get_ipython().set_next_input = lambda text, replace=False: loaded.append(text)
+get_ipython().run_line_magic("load", "solutions/{solution}")
+first_line, rest = loaded[0].split("\\n", 1)
+print(json.dumps({{"passed": report1.passed, "failed": [r.name for r in report1.failures],
+                  "loaded": [first_line, rest]}}))
 """
+
+
+def check_solution(name: str, solution_file: str) -> None:
+    """The solution passes the check, and %load gives the learner exactly that code under one
+    comment line (which the notebook tells the learner to delete)."""
+    text = solution(solution_file)
+    _, facts, _ = run(name, AFTER_SOLUTION.format(solution=solution_file),
+                      replace={"exercise-1": text})
+    assert facts == {"passed": True, "failed": [],
+                     "loaded": [f"# %load solutions/{solution_file}", text]}
+    assert text.startswith("%%lab --name ex1 ")
 
 
 # --- 03: restarting the loop ----------------------------------------------------------------
@@ -156,9 +173,7 @@ def test_03_restarting_the_loop() -> None:
 
 
 def test_03_solution_passes_the_check() -> None:
-    _, facts, _ = run(NB03, AFTER_SOLUTION,
-                      replace={"exercise-1": solution("03-restarting-the-loop-exercise-1.ipy")})
-    assert facts == {"passed": True, "failed": []}
+    check_solution(NB03, "03-restarting-the-loop-exercise-1.ipy")
 
 
 # --- 04: gather everything ------------------------------------------------------------------
@@ -315,9 +330,7 @@ def test_04_gather_everything() -> None:
 
 
 def test_04_solution_passes_the_check() -> None:
-    _, facts, _ = run(NB04, AFTER_SOLUTION,
-                      replace={"exercise-1": solution("04-gather-everything-exercise-1.ipy")})
-    assert facts == {"passed": True, "failed": []}
+    check_solution(NB04, "04-gather-everything-exercise-1.ipy")
 
 
 # --- 05: asyncio.run and asyncio.Runner -----------------------------------------------------
@@ -451,9 +464,7 @@ def test_05_asyncio_run_and_runner() -> None:
 
 
 def test_05_solution_passes_the_check() -> None:
-    _, facts, _ = run(NB05, AFTER_SOLUTION,
-                      replace={"exercise-1": solution("05-asyncio-run-and-runner-exercise-1.ipy")})
-    assert facts == {"passed": True, "failed": []}
+    check_solution(NB05, "05-asyncio-run-and-runner-exercise-1.ipy")
 
 
 # --- Binder: only 3.11 may be installed -------------------------------------------------------
