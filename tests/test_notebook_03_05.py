@@ -131,7 +131,7 @@ def test_03_restarting_the_loop() -> None:
     print(f"{NB03} executed in {took:.1f} s")
     assert took < EXECUTION_LIMIT
     check_versions(facts["versions"])
-    for cell_id in ("recipe-run", "fix-run", "uneven-run"):
+    for cell_id in ("recipe-run", "fix-run", "uneven-run", "exercise-1"):
         assert shows_timeline(nb, cell_id), cell_id
     assert "asyncio.coroutine exists here: False" in printed(cell_by_id(nb, "recipe-code"))
 
@@ -262,7 +262,8 @@ def test_04_gather_everything() -> None:
     print(f"{NB04} executed in {took:.1f} s")
     assert took < EXECUTION_LIMIT
     check_versions(facts["versions"])
-    for cell_id in ("answer-run", "close-run", "close-handler-run", "fix3-run", "realfix-run"):
+    for cell_id in ("answer-run", "close-run", "close-handler-run", "fix3-run", "realfix-run",
+                    "exercise-1"):
         assert shows_timeline(nb, cell_id), cell_id
     assert printed(cell_by_id(nb, "answer-fixes")).splitlines() == [
         "asyncio.Task.all_tasks exists: False",
@@ -417,7 +418,7 @@ def test_05_asyncio_run_and_runner() -> None:
     check_versions(facts["versions"])
     assert error_of(nb, "kernel-run") == (
         "RuntimeError", "asyncio.run() cannot be called from a running event loop")
-    for cell_id in ("one-run", "two-run", "runner-one-run", "executor-run"):
+    for cell_id in ("one-run", "two-run", "runner-one-run", "executor-run", "exercise-1"):
         assert shows_timeline(nb, cell_id), cell_id
 
     assert facts["one"] == {
