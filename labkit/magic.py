@@ -10,6 +10,10 @@ The cell is saved as a script (in a temporary folder that lives as long as the k
 panel shows it and the run starts at once; ``--no-run`` only shows the panel. The Lab is kept in
 the notebook's variable ``lab`` (``--name`` to choose another), so a later cell can
 ``trace = await lab.wait()``. Running the cell again ends the previous run of that name first.
+
+``%lab_solution NAME`` replaces the cell it runs in with ``solutions/NAME.ipy`` (relative to
+the notebook). Unlike ``%load``, it adds no ``# %load`` line, so a solution that is a ``%%lab``
+cell stays one.
 """
 
 from __future__ import annotations
@@ -98,10 +102,28 @@ def lab_cell(shell: Any, line: str, cell: str) -> Lab | None:
     return lab
 
 
+SOLUTIONS = Path("solutions")
+
+
+def load_solution(shell: Any, line: str) -> None:
+    """Put ``solutions/NAME.ipy`` in place of the running cell, as its whole source."""
+    name = line.strip().removesuffix(".ipy")
+    path = SOLUTIONS / f"{name}.ipy"
+    if not name or not path.is_file():
+        known = sorted(p.stem for p in SOLUTIONS.glob("*.ipy")) if SOLUTIONS.is_dir() else []
+        print(f"%lab_solution: there is no {path} here ({Path.cwd()}); solutions: {known}")
+        return
+    shell.set_next_input(path.read_text(), replace=True)
+
+
 def register(shell: Any) -> None:
-    """Register ``%%lab`` with an IPython shell (what ``%load_ext labkit`` does)."""
+    """Register ``%%lab`` and ``%lab_solution`` with an IPython shell (``%load_ext labkit``)."""
 
     def lab(line: str, cell: str) -> None:
         lab_cell(shell, line, cell)
 
+    def lab_solution(line: str) -> None:
+        load_solution(shell, line)
+
     shell.register_magic_function(lab, magic_kind="cell", magic_name="lab")
+    shell.register_magic_function(lab_solution, magic_kind="line", magic_name="lab_solution")

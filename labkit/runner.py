@@ -67,6 +67,16 @@ class Interrupt:
         return f"{self.signal.name.removeprefix('SIG')}@{self.at:g}"
 
 
+FORCED_COLOUR = ("FORCE_COLOR", "CLICOLOR_FORCE", "PY_COLORS")
+"""Variables that force colour codes into output that is not a terminal. Jupyter kernels set
+some of them; the program's output here is read from pipes and shown as text, so they go."""
+
+
+def plain_environment() -> dict[str, str]:
+    """This process's environment without the variables that force colour codes."""
+    return {k: v for k, v in os.environ.items() if k not in FORCED_COLOUR}
+
+
 def parse_plan(plan: Sequence[str | Interrupt]) -> list[Interrupt]:
     """Accept interrupts as strings or Interrupt objects; sorted by time."""
     items = [p if isinstance(p, Interrupt) else Interrupt.parse(p) for p in plan]
@@ -158,7 +168,8 @@ class ProgramRun:
             raise ValueError("timeout must be a positive number of seconds")
         self.timeout, self.grace = timeout, grace
         self.argv = [self.interpreter.path, "-u", self.script, *args]
-        self.cwd, self.env, self.on_event = cwd, env, on_event
+        self.cwd, self.on_event = cwd, on_event
+        self.env = plain_environment() if env is None else env
         self.origin = time.monotonic()
         self.builder = TraceBuilder(self.script, list(args), self.origin)
         self._child: Child | None = None

@@ -56,24 +56,21 @@ def error_of(nb: nbformat.NotebookNode, cell_id: str) -> tuple[str, str]:
 
 AFTER_SOLUTION = """
 import json
-# what "%load solutions/..." (the notebook's hint) puts into the cell
+# what "%lab_solution ..." (the notebook's hint) puts into the cell
 loaded = []
-get_ipython().set_next_input = lambda text, replace=False: loaded.append(text)
-get_ipython().run_line_magic("load", "solutions/{solution}")
-first_line, rest = loaded[0].split("\\n", 1)
+get_ipython().set_next_input = lambda text, replace=False: loaded.append((text, replace))
+get_ipython().run_line_magic("lab_solution", "{stem}")
 print(json.dumps({{"passed": report1.passed, "failed": [r.name for r in report1.failures],
-                  "loaded": [first_line, rest]}}))
+                  "loaded": loaded}}))
 """
 
 
 def check_solution(name: str, solution_file: str) -> None:
-    """The solution passes the check, and %load gives the learner exactly that code under one
-    comment line (which the notebook tells the learner to delete)."""
+    """The solution passes the check, and %lab_solution gives the learner exactly that code."""
     text = solution(solution_file)
-    _, facts, _ = run(name, AFTER_SOLUTION.format(solution=solution_file),
+    _, facts, _ = run(name, AFTER_SOLUTION.format(stem=solution_file.removesuffix(".ipy")),
                       replace={"exercise-1": text})
-    assert facts == {"passed": True, "failed": [],
-                     "loaded": [f"# %load solutions/{solution_file}", text]}
+    assert facts == {"passed": True, "failed": [], "loaded": [[text, True]]}
     assert text.startswith("%%lab --name ex1 ")
 
 

@@ -47,6 +47,8 @@ def test_every_exercise_has_a_solution_file(name: str) -> None:
     if name.startswith("00-"):
         return  # the start page has an install check, not an exercise
     assert exercises, f"{name} has no exercise cell (id 'exercise-N')"
+    hints = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for cell_id in exercises:
         path = SOLUTIONS / f"{Path(name).stem}-{cell_id}.ipy"
         assert path.is_file(), f"missing solution {path.relative_to(NOTEBOOKS)}"
+        assert f"%lab_solution {path.stem}`" in hints, f"{name}: tell how to load {path.name}"

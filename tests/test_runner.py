@@ -85,6 +85,17 @@ def test_exception_ignored_messages_are_exactly_the_untraced_ones(python: Interp
     assert trace.exit_code == plain.returncode == 0
 
 
+def test_colour_forced_by_the_parent_environment_stays_out_of_the_output(
+    python: Interpreter, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Jupyter kernel sets FORCE_COLOR; 3.13 would then colour its tracebacks."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("CLICOLOR_FORCE", "1")
+    trace = labkit.run(program("workers.py"), interrupt=["INT@0.2"], python=python)
+    assert "Traceback" in trace.stderr_text()
+    assert "\x1b[" not in trace.stderr_text()
+
+
 def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> None:
     trace = labkit.run(program("late_loop.py"), interrupt=["INT@0"], python=python)
     [sigint] = trace.signals
