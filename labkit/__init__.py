@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .checks import CheckReport, CheckResult, check
-from .fuzz import Comparison, FuzzReport, compare, fuzz
+from .fuzzing import Comparison, FuzzReport, compare, fuzz
 from .interpreters import Interpreter, InterpreterNotFound
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun

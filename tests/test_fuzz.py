@@ -15,7 +15,7 @@ import pytest
 
 import labkit
 from labkit import interpreters
-from labkit.fuzz import Comparison, Difference, FuzzReport, compare, fuzz, spread
+from labkit.fuzzing import Comparison, Difference, FuzzReport, compare, fuzz, spread
 from labkit.runner import PlanError
 
 from .conftest import IN_CI, REQUIRED, SCENARIOS, program
@@ -149,7 +149,7 @@ def test_bad_input_is_refused_before_anything_runs(
     kwargs: dict[str, object], error: type[Exception], message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("labkit.fuzz.ProgramRun", _no_program)
+    monkeypatch.setattr("labkit.fuzzing.ProgramRun", _no_program)
     arguments: dict[str, object] = {"script": GRACEFUL, **kwargs}
     script = arguments.pop("script")
     with pytest.raises(error, match=re.escape(message)):
@@ -236,6 +236,6 @@ def test_compare_bad_input(
     call: Callable[[], Comparison], error: type[Exception], message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("labkit.fuzz.ProgramRun", _no_program)
+    monkeypatch.setattr("labkit.fuzzing.ProgramRun", _no_program)
     with pytest.raises(error, match=re.escape(message)):
         call()

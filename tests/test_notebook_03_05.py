@@ -146,7 +146,9 @@ def test_03_restarting_the_loop() -> None:
         assert (hang, cleanups, returned, recorded, exit_code) == ("yes", "yes", "no", "yes",
                                                                    -2), version
         assert deprecation == ("no" if version == "3.11" else "yes"), version
-        assert stderr_says == ("Logging error" if version == "3.13" else "never retrieved"), version
+        # 3.13 prints the message or fails with "Logging error", depending on shutdown timing
+        assert stderr_says in (("Logging error", "never retrieved") if version == "3.13"
+                               else ("never retrieved",)), version
 
     # the project's fix passes; with uneven cleanups it loses worker 2
     assert facts["fixed"] == {"passed": True}
@@ -282,8 +284,10 @@ def test_04_gather_everything() -> None:
     for version, loud in facts["loud"].items():
         assert loud["table"] == [2, ["_GatheringFuture exception was never retrieved"], 0]
         assert loud["reported_after_close"], version
-        assert loud["stderr_never_retrieved"] == (version != "3.13"), version
-        assert loud["stderr_logging_error"] == (version == "3.13"), version
+        if version == "3.13":  # printed, or "Logging error": depends on shutdown timing
+            assert loud["stderr_never_retrieved"] != loud["stderr_logging_error"], version
+        else:
+            assert loud["stderr_never_retrieved"] and not loud["stderr_logging_error"], version
     # no shutdown_asyncgens: the generator's finally is lost; only 3.13 says something
     for version, (cleanup, said, exit_code) in facts["asyncgens"].items():
         assert cleanup == ["main: cleanup done"] and exit_code == 0, version
