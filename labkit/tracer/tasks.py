@@ -30,7 +30,9 @@ def loop_id(loop: object) -> int | None:
 def _outcome(task: asyncio.Task[Any]) -> tuple[str, str | None, str | None]:
     if task.cancelled():
         return "cancelled", None, None
-    exc = task.exception()
+    # not task.exception(): that marks the exception retrieved, and asyncio would no longer say
+    # "Task exception was never retrieved" when the task is collected
+    exc = task._exception
     if exc is None:
         return "finished", None, None
     return "failed", type(exc).__qualname__, str(exc)
