@@ -9,7 +9,6 @@ cleans up every process of the group on every exit path. The result is a ``Trace
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import selectors
@@ -26,12 +25,12 @@ from typing import Any
 from .interpreters import Interpreter, resolve
 from .model import Trace, TraceBuilder
 from .process import Child, disposition
-from .tracer.protocol import as_dict
+from .tracer.protocol import FRAME_HEADER, decode_frame
 
 OUTPUT_LIMIT = 1 << 20  # bytes of each stream kept from the start; then only the last lines
 TAIL_LINES = 200
 LINE_LIMIT = 1 << 16  # a longer line without a newline is cut into pieces
-CHANNEL_LINE_LIMIT = 1 << 24
+CHANNEL_FRAME_LIMIT = 1 << 24  # bytes; the tracer's frames stay far below
 DRAIN_TIME = 1.0  # after the program exits, how long its pipes may take to close
 
 _PLAN = re.compile(r"^(?:SIG)?([A-Z0-9]+)@(\d+(?:\.\d*)?|\.\d+)$")
@@ -138,6 +137,46 @@ class _Stream:
             self.dropped_lines += 1
             self.dropped_bytes += len(raw) + 1
             self.tail.append((now, text))
+
+
+class _FrameReader:
+    """Cuts the trace channel's bytes into frames (``tracer.protocol``), whatever the reads.
+
+    A frame claiming more than CHANNEL_FRAME_LIMIT bytes is skipped whole, unread.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.skip = 0  # bytes still to drop of an oversized frame
+
+    def feed(self, data: bytes) -> tuple[list[bytearray], int]:
+        """The payloads of the frames ``data`` completes, and how many oversized were skipped."""
+        buffer = self.buffer
+        buffer += data
+        payloads: list[bytearray] = []
+        oversized = 0
+        offset = 0
+        while True:
+            if self.skip:
+                dropped = min(self.skip, len(buffer) - offset)
+                offset += dropped
+                self.skip -= dropped
+                if self.skip:
+                    break
+            start = offset + FRAME_HEADER.size
+            if len(buffer) < start:
+                break
+            (size,) = FRAME_HEADER.unpack_from(buffer, offset)
+            if size > CHANNEL_FRAME_LIMIT:
+                oversized += 1
+                offset, self.skip = start, size
+            elif len(buffer) >= start + size:
+                payloads.append(buffer[start : start + size])
+                offset = start + size
+            else:
+                break
+        del buffer[:offset]
+        return payloads, oversized
 
 
 class ProgramRun:
@@ -280,7 +319,7 @@ class ProgramRun:
             child.popen.stdout.fileno(): _Stream("stdout", self.builder, self._note),
             child.popen.stderr.fileno(): _Stream("stderr", self.builder, self._note),
         }
-        channel_buffer = b""
+        frames = _FrameReader()
         selector = selectors.DefaultSelector()
         for fd in (*streams, child.trace_fd, self._wake_read):
             os.set_blocking(fd, False)
@@ -368,7 +407,7 @@ class ProgramRun:
                 if fd in streams:
                     streams[fd].feed(data, stamp)
                 else:
-                    channel_buffer = self._read_channel(channel_buffer + data)
+                    self._read_channel(frames, data)
             if ready:
                 self._notify()
 
@@ -395,19 +434,15 @@ class ProgramRun:
         started = self.trace.loop_started
         return None if started is None else started + self.origin
 
-    def _read_channel(self, buffer: bytes) -> bytes:
-        *lines, rest = buffer.split(b"\n")
-        for line in lines:
+    def _read_channel(self, frames: _FrameReader, data: bytes) -> None:
+        payloads, oversized = frames.feed(data)
+        for _ in range(oversized):
+            self._note("the trace channel carried an oversized record; it was skipped")
+        for payload in payloads:
             try:
-                batch = json.loads(line)
-                for record in batch:
-                    self.builder.add(as_dict(record))
+                self.builder.add_records(decode_frame(payload))
             except (ValueError, TypeError, IndexError, KeyError):
                 self._note("the trace channel carried data labkit cannot read; it was skipped")
-        if len(rest) > CHANNEL_LINE_LIMIT:
-            self._note("the trace channel carried an oversized record; it was skipped")
-            rest = b""
-        return rest
 
     def _finish(self, plan: deque[Interrupt], held: list[tuple[str, int]],
                 channel_closed_early: bool) -> None:

@@ -1,8 +1,9 @@
 """The tracer's end of the trace channel: a buffered, signal-safe, thread-safe writer.
 
-Records are appended to a list (atomic under the GIL, so loops in other threads and signal
-handlers may emit at any time) and written as one JSON line per batch. A batch is written when
-an urgent record arrives, when the buffer is large, or when an event loop is about to wait.
+Records are appended to lists (atomic under the GIL, so loops in other threads and signal
+handlers may emit at any time) and written as one frame per batch (see ``protocol``). A batch is
+written when an urgent record arrives, when the buffer is large, or when an event loop is about
+to wait. Task steps, the bulk of the data, go into a list of their own and travel packed.
 If the script closes the descriptor, or reuses its number for a file of its own, the channel
 notices (it compares the descriptor's identity before each write) and goes quiet: the tracer
 never writes into the script's files and never raises into the script.
@@ -10,14 +11,16 @@ never writes into the script's files and never raises into the script.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 
-from .protocol import URGENT
+from .protocol import URGENT, encode_frame
 
 BATCH_SIZE = 512
+"""Records (steps not counted) that make a batch worth writing at once."""
+STEPS_PER_FRAME = 1 << 16
+"""Steps one frame carries at most, which keeps frames far below the runner's size limit."""
 MAX_AGE = 20_000_000  # nanoseconds a batched record may wait while the loop keeps running
 
 
@@ -28,28 +31,31 @@ class Channel:
         self.fd = fd
         stat = os.fstat(fd)
         self._identity = (stat.st_dev, stat.st_ino)
-        self._buffer: list[list[object]] = []
-        self.steps: list[tuple[int, int, int]] = []  # (task, start, end), appended by the hooks
+        # (kind, t, *values); the task hooks append here directly, then check BATCH_SIZE
+        self.records: list[tuple[object, ...]] = []
+        # task, start, end, task, start, end, ...: three integers a step, added by the hooks
+        self.steps: list[int] = []
         self._lock = threading.Lock()
         self._last_flush = time.monotonic_ns()
         self.closed = False
+        self._unsent = b""  # the rest of a frame whose write an exception cut short
         os.set_inheritable(fd, False)  # the script's own children never see the channel
 
     def emit(self, kind: str, *values: object) -> None:
         """Record an event now; write it at once if it is urgent."""
-        self._buffer.append([kind, time.monotonic_ns(), *values])
-        if kind in URGENT or len(self._buffer) >= BATCH_SIZE:
+        self.records.append((kind, time.monotonic_ns(), *values))
+        if kind in URGENT or len(self.records) >= BATCH_SIZE:
             self.flush()
 
     def emit_at(self, kind: str, t: int, *values: object) -> None:
-        """Record an event whose time was taken earlier (a task step ending now)."""
-        self._buffer.append([kind, t, *values])
-        if len(self._buffer) >= BATCH_SIZE:
+        """Record an event whose time was taken earlier (a cancel request, before the call)."""
+        self.records.append((kind, t, *values))
+        if len(self.records) >= BATCH_SIZE:
             self.flush()
 
     def flush_if_waiting(self, loop_will_wait: bool) -> None:
         """Flush before a loop waits, or when batched records grow old."""
-        if (self._buffer or self.steps) and (
+        if (self.records or self.steps) and (
             loop_will_wait or time.monotonic_ns() - self._last_flush > MAX_AGE
         ):
             self.flush()
@@ -57,26 +63,26 @@ class Channel:
     def flush(self) -> None:
         """Write all that is buffered; a nested call (a signal handler) leaves it to the outer."""
         if self.closed:
-            self._buffer.clear()
+            self.records.clear()
             self.steps.clear()
             return
         if not self._lock.acquire(blocking=False):
             return
         try:
-            while (self._buffer or self.steps) and not self.closed:
-                batch = self._buffer[: len(self._buffer)]
-                del self._buffer[: len(batch)]
-                steps = self.steps[: len(self.steps)]
+            while (self.records or self.steps) and not self.closed:
+                batch = self.records[: len(self.records)]
+                del self.records[: len(batch)]
+                steps = self.steps[: 3 * STEPS_PER_FRAME]
                 del self.steps[: len(steps)]
                 if steps:
-                    batch.append(["task_steps", steps[0][1], steps])
-                self._write(json.dumps(batch, separators=(",", ":"), default=repr) + "\n")
+                    batch.append(("task_steps", steps[1], steps))
+                self._write(encode_frame(batch))
             self._last_flush = time.monotonic_ns()
         finally:
             self._lock.release()
 
-    def _write(self, line: str) -> None:
-        data = line.encode("utf-8", "backslashreplace")
+    def _write(self, frame: bytes) -> None:
+        data = memoryview(self._unsent + frame if self._unsent else frame)
         try:
             stat = os.fstat(self.fd)
             if (stat.st_dev, stat.st_ino) != self._identity:
@@ -87,3 +93,9 @@ class Channel:
                 data = data[written:]
         except OSError:
             self.closed = True  # closed by the script, or the parent is gone
+        except BaseException:
+            # A signal handler raised (KeyboardInterrupt) while the pipe was full: the reader
+            # needs whole frames, so what is left of this one goes first next time.
+            self._unsent = bytes(data)
+            raise
+        self._unsent = b""

@@ -1,15 +1,25 @@
 """The wire format between the tracer (in the traced program) and the runner (in the parent).
 
-The tracer writes newline-terminated JSON arrays on a pipe of its own. Each array is a batch of
-raw records; each record is a list ``[kind, t, *values]`` where ``t`` is ``time.monotonic_ns()`` in
-the traced process (the same clock as the parent's on Linux) and ``values`` follow
-``FIELDS[kind]``. Task steps, the bulk of the data, travel packed: one ``task_steps`` record per
-batch whose single value is a list of ``[task, start, end]`` triples.
+The tracer writes frames on a pipe of its own: a 4-byte little-endian payload length, then the
+payload, a ``marshal`` (version 4) list of raw records. Each record is a tuple
+``(kind, t, *values)`` where ``t`` is ``time.monotonic_ns()`` in the traced process (the same
+clock as the parent's on Linux) and ``values`` follow ``FIELDS[kind]``. Task steps, the bulk of
+the data, travel packed: one ``task_steps`` record per frame whose single value is a flat list
+of integers, ``task, start, end`` for each step.
+
+Why marshal: it is in every interpreter's standard library, writes and reads integers without
+turning them into decimal text, and is about five times faster than JSON both ways; version 4
+is read by every Python 3.4 or newer. Only plain values travel (str, int, bool, None, lists and
+tuples of them); anything else is sent as its ``repr``.
 
 This module is standard library only: the tracer imports it inside any interpreter.
 """
 
 from __future__ import annotations
+
+import marshal
+import struct
+from collections.abc import Sequence
 
 ENV_FD = "LABKIT_TRACE_FD"
 """Environment variable naming the file descriptor the tracer writes to."""
@@ -57,11 +67,51 @@ URGENT = frozenset(FIELDS) - {
 """Kinds written at once; the others are batched until the loop is about to wait."""
 
 
-def as_dict(record: list[object]) -> dict[str, object]:
-    """Turn a raw ``[kind, t, *values]`` record into a dict with named fields."""
-    kind = str(record[0])
-    names = FIELDS.get(kind, ())
-    values = record[2:]
-    result: dict[str, object] = {"kind": kind, "t": record[1]}
-    result.update(zip(names, values, strict=False))
-    return result
+KEYS: dict[str, tuple[str, ...]] = {kind: ("kind", "t", *names) for kind, names in FIELDS.items()}
+"""Every key of a record of each kind, in order."""
+
+
+def as_dict(record: Sequence[object]) -> dict[str, object]:
+    """Turn a raw ``(kind, t, *values)`` record into a dict with named fields (an unknown kind
+    keeps only ``kind`` and ``t``)."""
+    return dict(zip(KEYS.get(str(record[0]), ("kind", "t")), record, strict=False))
+
+
+MARSHAL_VERSION = 4
+FRAME_HEADER = struct.Struct("<I")
+"""Each frame starts with its payload's length in bytes."""
+
+
+def encode_frame(records: list[tuple[object, ...]]) -> bytes:
+    """One frame carrying ``records``."""
+    try:
+        payload = marshal.dumps(records, MARSHAL_VERSION)
+    except ValueError:  # a value marshal does not take (an object, a str subclass): its repr
+        payload = marshal.dumps([_plain(record) for record in records], MARSHAL_VERSION)
+    return FRAME_HEADER.pack(len(payload)) + payload
+
+
+def decode_frame(payload: bytes | bytearray) -> list[tuple[object, ...]]:
+    """The records of one frame's payload; ValueError if it is not a list."""
+    try:
+        records = marshal.loads(payload)
+    except (EOFError, TypeError) as exc:  # marshal's own ValueError passes through
+        raise ValueError(f"unreadable frame: {exc}") from None
+    if not isinstance(records, list):
+        raise ValueError("a frame holds something other than a list of records")
+    return records
+
+
+def _plain(value: object) -> object:
+    """``value`` as marshal takes it: subclasses of plain types as the plain type, lists and
+    tuples item by item, any other object as its repr (as the JSON encoder did)."""
+    if value is None or isinstance(value, bool):
+        return value
+    for plain in (str, int, float):
+        if isinstance(value, plain):
+            return plain(value)
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return repr(value)

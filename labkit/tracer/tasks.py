@@ -5,6 +5,14 @@ records its creation, ``cancel()``/``uncancel()`` calls and its destruction. Ste
 wrapping ``Handle._run``: every task step is a loop callback whose ``__self__`` is the task, and a
 task can only finish inside one of its own steps, so the outcome is read right after the step.
 No done-callback is added: it would show up in the task reprs the script prints.
+
+An eager task (Python 3.12+, ``eager_start=True``) runs its first step inside ``Task.__init__``,
+out of the tracer's reach: that step is timed as the constructor call, which adds asyncio's own
+bookkeeping around the step (asking the loop for its debug mode and whether it runs, registering
+the task): about a microsecond or two.
+
+These hooks run for every task and every step, so they are written for speed: they append
+tuples straight to the channel's lists, with no helper call on the way.
 """
 
 from __future__ import annotations
@@ -17,23 +25,12 @@ import sys
 import time
 from typing import Any
 
-from .channel import Channel
-
-_task_ids = itertools.count(1)
+from .channel import BATCH_SIZE, Channel
 
 
 def loop_id(loop: object) -> int | None:
     """The tracer's number for an event loop (assigned when the loop is created)."""
     return getattr(loop, "_labkit_id", None)
-
-
-def _outcome(task: asyncio.Task[Any]) -> tuple[str, str | None, str | None]:
-    if task.cancelled():
-        return "cancelled", None, None
-    exc = task.exception()
-    if exc is None:
-        return "finished", None, None
-    return "failed", type(exc).__qualname__, str(exc)
 
 
 def _current_task_id() -> int | None:
@@ -47,34 +44,57 @@ def _current_task_id() -> int | None:
 def install(channel: Channel) -> type:
     """Swap in the traced Task class and the step timer; return the new Task class."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
+    base_init = base.__init__
+    base_del = base.__del__
+    current_task = asyncio.tasks.current_task
+    task_ids = itertools.count(1)
     emit = channel.emit
     emit_at = channel.emit_at
-    steps = channel.steps
+    flush = channel.flush
+    records = channel.records
+    add_step = channel.steps.extend  # flat: task, start, end, task, start, end, ...
     clock = time.monotonic_ns
 
-    def report_exit(task: Any) -> None:
-        outcome, exc_type, exc_message = _outcome(task)
-        emit("task_exited", task._labkit_id, outcome, exc_type, exc_message)
+    def report_exit(task: Any, task_id: int) -> None:
+        if task.cancelled():
+            records.append(("task_exited", clock(), task_id, "cancelled", None, None))
+        else:
+            # not task.exception(): that marks the exception retrieved, and asyncio would no
+            # longer say "Task exception was never retrieved" when the task is collected
+            exc = task._exception
+            if exc is None:
+                records.append(("task_exited", clock(), task_id, "finished", None, None))
+            else:
+                records.append(("task_exited", clock(), task_id, "failed",
+                                type(exc).__qualname__, str(exc)))
+        if len(records) >= BATCH_SIZE:
+            flush()
 
     class Task(base):  # type: ignore[valid-type,misc]
         __slots__ = ("_labkit_id",)
 
         def __init__(self, coro: Any, *args: Any, **kwargs: Any) -> None:
-            self._labkit_id = next(_task_ids)
-            parent = _current_task_id()
+            # the id first: an eager first step, run by base_init, may look this task up
+            self._labkit_id = task_id = next(task_ids)
+            try:
+                parent = getattr(current_task(), "_labkit_id", None)
+            except RuntimeError:  # no running loop in this thread
+                parent = None
             start = clock()
-            super().__init__(coro, *args, **kwargs)
+            base_init(self, coro, *args, **kwargs)
+            end = clock()
             eager = bool(kwargs.get("eager_start"))
-            loop = self.get_loop()
-            emit_at(
-                "task_spawned", start, self._labkit_id, self.get_name(),
+            records.append((
+                "task_spawned", start, task_id, self.get_name(),
                 getattr(coro, "__qualname__", type(coro).__qualname__), parent,
-                loop_id(loop), eager,
-            )
-            if eager:  # the first step ran inside __init__
-                steps.append((self._labkit_id, start, clock()))
+                getattr(self.get_loop(), "_labkit_id", None), eager,
+            ))
+            if eager:  # its first step ran inside base_init
+                add_step((task_id, start, end))
                 if self.done():
-                    report_exit(self)
+                    report_exit(self, task_id)
+            if len(records) >= BATCH_SIZE:
+                flush()
 
         def cancel(self, msg: Any = None) -> bool:
             asked = clock()  # before cancel() passes the request on to what the task awaits
@@ -95,7 +115,7 @@ def install(channel: Channel) -> type:
         def __del__(self) -> None:
             if not self.done():
                 emit("task_destroyed", self._labkit_id)
-            super().__del__()  # asyncio's "destroyed but pending" log
+            base_del(self)  # asyncio's "destroyed but pending" log
 
     Task.__module__ = base.__module__
     Task.__qualname__ = base.__qualname__
@@ -108,30 +128,32 @@ def install(channel: Channel) -> type:
 
     handle_run = asyncio.events.Handle._run
     builtin_method = type(len)  # task_wakeup is a builtin method of the C task
-    step_types: set[type] = set()  # the C task's step callback type, learnt on first sight
+    step_type: type | None = None  # the C task's TaskStepMethWrapper, learnt on first sight
 
     def _run(self: asyncio.events.Handle) -> None:
+        nonlocal step_type
         callback = self._callback  # type: ignore[attr-defined]
-        task_id = getattr(getattr(callback, "__self__", None), "_labkit_id", None)
+        kind = type(callback)
+        # A step is TaskStepMethWrapper or task_wakeup; not e.g. call_soon(task.cancel).
+        if kind is not step_type and (
+            kind is not builtin_method or callback.__name__ != "task_wakeup"
+        ):
+            if step_type is not None or kind.__name__ != "TaskStepMethWrapper":
+                handle_run(self)
+                return
+            step_type = kind
+        task = callback.__self__
+        task_id = getattr(task, "_labkit_id", None)  # None: a task the tracer did not make
         if task_id is None:
             handle_run(self)
             return
-        kind = type(callback)
-        if kind not in step_types:
-            # A step is TaskStepMethWrapper or task_wakeup; not e.g. call_soon(task.cancel).
-            if kind.__name__ == "TaskStepMethWrapper":
-                step_types.add(kind)
-            elif kind is not builtin_method or callback.__name__ != "task_wakeup":
-                handle_run(self)
-                return
         start = clock()
         try:
             handle_run(self)
         finally:
-            steps.append((task_id, start, clock()))
-            task = callback.__self__
+            add_step((task_id, start, clock()))
             if task.done():
-                report_exit(task)
+                report_exit(task, task_id)
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task
