@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .interpreters import Interpreter, resolve
-from .model import Trace, TraceBuilder
+from .model import UNREADABLE, Trace, TraceBuilder
 from .process import Child, disposition
 from .tracer.protocol import FRAME_HEADER, decode_frame
 
@@ -211,6 +211,7 @@ class ProgramRun:
     @property
     def trace(self) -> Trace:
         """The trace so far (complete once the run is over)."""
+        self.builder.fold()
         return self.builder.trace
 
     def start(self) -> ProgramRun:
@@ -415,7 +416,7 @@ class ProgramRun:
         return True
 
     def _loop_start_abs(self) -> float | None:
-        started = self.trace.loop_started
+        started = self.builder.trace.loop_started
         return None if started is None else started + self.origin
 
     def _read_channel(self, frames: _FrameReader, data: bytes) -> None:
@@ -424,15 +425,16 @@ class ProgramRun:
             self._note("the trace channel carried an oversized record; it was skipped")
         for payload in payloads:
             try:
-                self.builder.add_records(decode_frame(payload))
+                # nobody watches: fold task records after the run, off the program's way
+                self.builder.add_records(decode_frame(payload), defer_tasks=self.on_event is None)
             except (ValueError, TypeError, IndexError, KeyError):
-                self._note("the trace channel carried data labkit cannot read; it was skipped")
+                self._note(UNREADABLE)
 
     def _finish(self, plan: deque[Interrupt], held: list[tuple[str, int]],
                 channel_closed_early: bool) -> None:
         child = self._child
         assert child is not None
-        trace = self.trace
+        trace = self.builder.trace  # not self.trace: task records fold after process_exit
         if channel_closed_early:
             self._note("the trace channel was closed while the program still ran (did it close "
                        "file descriptors it did not open?): later events are missing")

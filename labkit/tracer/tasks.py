@@ -55,18 +55,21 @@ def install(channel: Channel) -> type:
     add_step = channel.steps.extend  # flat: task, start, end, task, start, end, ...
     clock = time.monotonic_ns
 
-    def report_exit(task: Any, task_id: int) -> None:
+    def last_step(task: Any, task_id: int, start: int, end: int) -> None:
+        """Record the step a task finished in, and how it ended (at the step's end)."""
         if task.cancelled():
-            records.append(("task_exited", clock(), task_id, "cancelled", None, None))
+            add_step((task_id, start, end))
+            records.append(("task_exited", end, task_id, "cancelled", None, None))
         else:
             # not task.exception(): that marks the exception retrieved, and asyncio would no
             # longer say "Task exception was never retrieved" when the task is collected
             exc = task._exception
-            if exc is None:
-                records.append(("task_exited", clock(), task_id, "finished", None, None))
-            else:
-                records.append(("task_exited", clock(), task_id, "failed",
-                                type(exc).__qualname__, str(exc)))
+            if exc is None:  # the common end travels with the step: see protocol.py
+                add_step((-task_id, start, end))
+                return
+            add_step((task_id, start, end))
+            records.append(("task_exited", end, task_id, "failed",
+                            type(exc).__qualname__, str(exc)))
         if len(records) >= BATCH_SIZE:
             flush()
 
@@ -80,19 +83,21 @@ def install(channel: Channel) -> type:
                 parent = getattr(current_task(), "_labkit_id", None)
             except RuntimeError:  # no running loop in this thread
                 parent = None
+            eager = bool(kwargs.get("eager_start"))
             start = clock()
             base_init(self, coro, *args, **kwargs)
-            end = clock()
-            eager = bool(kwargs.get("eager_start"))
+            end = clock() if eager else 0  # an eager task's first step ran in base_init
+            coro_name = getattr(coro, "__qualname__", None)
             records.append((
                 "task_spawned", start, task_id, self.get_name(),
-                getattr(coro, "__qualname__", type(coro).__qualname__), parent,
+                type(coro).__qualname__ if coro_name is None else coro_name, parent,
                 getattr(self.get_loop(), "_labkit_id", None), eager,
             ))
-            if eager:  # its first step ran inside base_init
-                add_step((task_id, start, end))
+            if eager:
                 if self.done():
-                    report_exit(self, task_id)
+                    last_step(self, task_id, start, end)
+                else:
+                    add_step((task_id, start, end))
             if len(records) >= BATCH_SIZE:
                 flush()
 
@@ -143,17 +148,20 @@ def install(channel: Channel) -> type:
                 return
             step_type = kind
         task = callback.__self__
-        task_id = getattr(task, "_labkit_id", None)  # None: a task the tracer did not make
-        if task_id is None:
+        try:
+            task_id = task._labkit_id
+        except AttributeError:  # a task the tracer did not make
             handle_run(self)
             return
         start = clock()
         try:
             handle_run(self)
         finally:
-            add_step((task_id, start, clock()))
-            if task.done():
-                report_exit(task, task_id)
+            end = clock()
+            if task.done():  # a task can only finish inside one of its steps
+                last_step(task, task_id, start, end)
+            else:
+                add_step((task_id, start, end))
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task
