@@ -171,3 +171,31 @@ def test_cli_text_shows_a_row_per_task(capsys: pytest.CaptureFixture[str]) -> No
     assert len(rows) == 2 and all(row.rstrip().endswith("cancelled") for row in rows)
     assert "SIGINT: sent at" in out and "taken by asyncio.Runner" in out
     assert "--- stdout ---\nready\n" in out
+
+
+def test_the_trace_so_far_shows_the_tasks_while_the_program_runs(python: Interpreter) -> None:
+    """Task records wait in the runner while nobody watches; reading the trace folds them."""
+    run = labkit.ProgramRun(program("workers.py"), python=python, timeout=30).start()
+    try:
+        deadline = time.monotonic() + 15
+        while not {"worker-0", "worker-1"} <= {task.name for task in run.trace.tasks}:
+            assert time.monotonic() < deadline, "the workers never showed in the trace"
+            time.sleep(0.02)
+        assert run.trace.exit_code is None  # seen while the program still ran
+        run.send("INT")
+    finally:
+        trace = run.wait(30)
+    assert trace.task("worker-0").outcome == "cancelled"
+
+
+def test_a_live_view_sees_the_tasks_while_the_program_runs(python: Interpreter) -> None:
+    seen: list[tuple[set[str], int | None]] = []
+
+    def on_event(trace: labkit.Trace) -> None:
+        seen.append(({task.name for task in trace.tasks}, trace.exit_code))
+
+    run = labkit.ProgramRun(program("workers.py"), python=python, interrupts=["INT@0.3"],
+                            on_event=on_event)
+    trace = run.start().wait(30)
+    assert any({"worker-0", "worker-1"} <= names and code is None for names, code in seen)
+    assert trace.task("worker-1").outcome == "cancelled"

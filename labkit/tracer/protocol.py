@@ -10,10 +10,11 @@ task finished (its coroutine returned): it stands for the record
 ``("task_exited", end, task, "finished", None, None)``, which is not sent. A task that failed or
 was cancelled gets its own ``task_exited`` record, also stamped with its last step's end.
 
-Why marshal: it is in every interpreter's standard library, writes and reads integers without
-turning them into decimal text, and is about five times faster than JSON both ways; version 4
-is read by every Python 3.4 or newer. Only plain values travel (str, int, bool, None, lists and
-tuples of them); anything else is sent as its ``repr``.
+Why marshal: it is in every interpreter's standard library and writes and reads integers
+without turning them into decimal text: on the churn benchmark it writes six to eight times and
+reads about twice as fast as JSON did. Version 4 is read by every Python 3.4 or newer. Only
+plain values travel (str, int, float, bool, None, lists and tuples of them); anything else is
+sent as its ``repr``.
 
 This module is standard library only: the tracer imports it inside any interpreter.
 """
@@ -101,7 +102,7 @@ def decode_frame(payload: bytes | bytearray) -> list[tuple[object, ...]]:
 
 def _plain(value: object) -> object:
     """``value`` as marshal takes it: subclasses of plain types as the plain type, lists and
-    tuples item by item, any other object as its repr (as the JSON encoder did)."""
+    tuples item by item, any other object as its repr."""
     if value is None or isinstance(value, bool):
         return value
     for plain in (str, int, float):
