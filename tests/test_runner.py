@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -68,6 +69,16 @@ def test_stderr_is_exactly_what_the_untraced_program_prints(python: Interpreter)
     assert trace.stderr_text() == err.decode()
     assert trace.stdout_text() == "ready\n" + out.decode()
     assert "labkit" not in trace.stderr_text() and "Traceback" in trace.stderr_text()
+
+
+def test_stderr_of_exceptions_in_finalizers_is_unchanged(python: Interpreter) -> None:
+    """Python's "Exception ignored in" reports pass through the tracer's unraisable hook."""
+    trace = labkit.run(program("finalizer_error.py"), python=python)
+    plain = subprocess.run([python.path, "-u", program("finalizer_error.py")],
+                           capture_output=True, text=True, timeout=30, check=True)
+    assert plain.stderr.count("Exception ignored in") == 2
+    address = re.compile(r"0x[0-9a-f]+")
+    assert address.sub("0x", trace.stderr_text()) == address.sub("0x", plain.stderr)
 
 
 def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> None:

@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from types import FrameType, SimpleNamespace, TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 TRACER_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -82,11 +82,14 @@ def install(on_uncaught: Callable[[BaseException, str], None]) -> None:
 
     def unraisablehook(args: Any) -> None:
         strip_exception(args.exc_value)
-        original_unraisable(SimpleNamespace(
-            exc_type=args.exc_type, exc_value=args.exc_value, err_msg=args.err_msg,
-            object=args.object,
-            exc_traceback=getattr(args.exc_value, "__traceback__", args.exc_traceback),
-        ))
+        fields = (args.exc_type, args.exc_value,
+                  getattr(args.exc_value, "__traceback__", args.exc_traceback),
+                  args.err_msg, args.object)
+        try:  # the C hook takes nothing but its own UnraisableHookArgs
+            stripped = type(args)(fields)
+        except TypeError:  # args made by Python code: pass them on as they came
+            stripped = args
+        original_unraisable(stripped)
 
     sys.unraisablehook = sys.__unraisablehook__ = unraisablehook
 
