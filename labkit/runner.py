@@ -4,6 +4,11 @@
 of its own, sends the planned signals at their times (measured from the moment the program's
 first event loop starts running), escalates on timeout (SIGINT, then SIGTERM, then SIGKILL) and
 cleans up every process of the group on every exit path. The result is a ``Trace``.
+
+While no live view (``on_event``) watches, the tracer's task records wait in the TraceBuilder
+and are folded once the program has exited, or when ``ProgramRun.trace`` is read: on a busy
+program that folding is most of the parent's work, and done meanwhile it would compete with the
+program for the CPU.
 """
 
 from __future__ import annotations
@@ -425,7 +430,7 @@ class ProgramRun:
             self._note("the trace channel carried an oversized record; it was skipped")
         for payload in payloads:
             try:
-                # nobody watches: fold task records after the run, off the program's way
+                # with no live view, task records wait (see the module's docstring)
                 self.builder.add_records(decode_frame(payload), defer_tasks=self.on_event is None)
             except (ValueError, TypeError, IndexError, KeyError):
                 self._note(UNREADABLE)
