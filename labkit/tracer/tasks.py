@@ -27,6 +27,8 @@ from typing import Any
 
 from .channel import BATCH_SIZE, Channel
 
+_MISSING: Any = object()  # an argument not given to Task()
+
 
 def loop_id(loop: object) -> int | None:
     """The tracer's number for an event loop (assigned when the loop is created)."""
@@ -44,7 +46,7 @@ def _current_task_id() -> int | None:
 def install(channel: Channel) -> type:
     """Swap in the traced Task class and the step timer; return the new Task class."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
-    base_init = base.__init__
+    base_init: Any = base.__init__
     base_del = base.__del__
     current_task = asyncio.tasks.current_task
     task_ids = itertools.count(1)
@@ -76,16 +78,29 @@ def install(channel: Channel) -> type:
     class Task(base):  # type: ignore[valid-type,misc]
         __slots__ = ("_labkit_id",)
 
-        def __init__(self, coro: Any, *args: Any, **kwargs: Any) -> None:
+        def __init__(
+            self, coro: Any = _MISSING, /, *args: Any, loop: Any = _MISSING,
+            name: Any = _MISSING, context: Any = _MISSING, **more: Any,
+        ) -> None:
             # the id first: an eager first step, run by base_init, may look this task up
             self._labkit_id = task_id = next(task_ids)
             try:
                 parent = getattr(current_task(), "_labkit_id", None)
             except RuntimeError:  # no running loop in this thread
                 parent = None
-            eager = bool(kwargs.get("eager_start"))
+            eager = bool(more.get("eager_start"))
             start = clock()
-            base_init(self, coro, *args, **kwargs)
+            if (  # loop.create_task's call, spelled out: forwarding *args, **kwargs costs more
+                not args and not more and coro is not _MISSING and loop is not _MISSING
+                and name is not _MISSING and context is not _MISSING
+            ):
+                base_init(self, coro, loop=loop, name=name, context=context)
+            else:  # any other call goes on as it was made (a wrong one fails in C's own words)
+                given = {key: value for key, value in
+                         (("loop", loop), ("name", name), ("context", context))
+                         if value is not _MISSING}
+                base_init(self, *(() if coro is _MISSING else (coro,)), *args, **given, **more)
+                coro = more.get("coro", coro)  # Task(coro=...)
             end = clock() if eager else 0  # an eager task's first step ran in base_init
             coro_name = getattr(coro, "__qualname__", None)
             records.append((
