@@ -12,7 +12,7 @@ was cancelled gets its own ``task_exited`` record, also stamped with its last st
 
 Why marshal: it is in every interpreter's standard library and writes and reads integers
 without turning them into decimal text: on the churn benchmark it writes six to eight times and
-reads about twice as fast as JSON did. Version 4 is read by every Python 3.4 or newer. Only
+reads two to four times as fast as JSON did. Version 4 is read by every Python 3.4 or newer. Only
 plain values travel (str, int, float, bool, None, lists and tuples of them); anything else is
 sent as its ``repr``.
 
