@@ -8,17 +8,26 @@ runner started the process.
 
 from __future__ import annotations
 
+import gc
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .tracer.protocol import as_dict
+from .tracer.protocol import BARE_KEYS, FIELDS, KEYS
 
 OUTCOMES = ("finished", "failed", "cancelled", "destroyed-pending", "pending-at-exit")
 """Every task ends with one of these. The last two mean it never finished on its event loop."""
 
 MAX_STEPS = 200_000
 """Step intervals kept per trace; past this only each task's total running time is kept."""
+
+TASK_KINDS = frozenset(kind for kind in FIELDS if kind.startswith("task_"))
+"""The tracer's records about tasks: the bulk of a busy trace, and what ``fold`` may defer."""
+DEFERRED_LIMIT = 250_000
+"""Deferred task records (a step counts as one) that make ``add_records`` fold at once."""
+UNREADABLE = "the trace channel carried data labkit cannot read; it was skipped"
 
 
 @dataclass
@@ -170,6 +179,11 @@ class TraceBuilder:
     Events carry ``time.monotonic_ns()`` from the child or the parent (one clock on Linux);
     ``origin`` (the parent's ``time.monotonic()`` when it started the process) turns them into
     seconds since start.
+
+    Folding task records is most of the parent's work on a busy trace; while nobody watches,
+    the runner defers it (``add_records(..., defer_tasks=True)``) so that it does not compete
+    with the program for the CPU, and ``fold()`` catches up. ``fold`` may be called from any
+    thread.
     """
 
     def __init__(self, script: str, argv: list[str], origin: float) -> None:
@@ -179,28 +193,88 @@ class TraceBuilder:
         self._tasks: dict[int, TaskRecord] = {}
         self._loops: dict[int, LoopRecord] = {}
         self._steps_kept = 0
+        self._deferred: list[list[Sequence[Any]]] = []  # batches of task records, in order
+        self._deferred_count = 0
+        self._fold_lock = threading.Lock()
         self._handlers = {
             name.removeprefix("_on_"): getattr(self, name)
             for name in dir(self) if name.startswith("_on_")
         }
 
-    def add_records(self, records: Iterable[Sequence[Any]]) -> None:
+    def add_records(
+        self, records: Iterable[Sequence[Any]], *, defer_tasks: bool = False
+    ) -> None:
         """Apply the tracer's raw records, ``(kind, t, *values)`` (see ``tracer.protocol``).
 
-        The same as ``add(as_dict(record))`` for each, written out: a busy program sends
-        hundreds of thousands.
+        With ``defer_tasks``, records about tasks wait for ``fold()`` (or for this call to find
+        DEFERRED_LIMIT of them waiting); the others apply now. No other record depends on the
+        task records, which keep their order.
         """
+        if not defer_tasks:
+            self.fold()
+            self._apply(records)
+            return
+        tasks: list[Sequence[Any]] = []
+        others: list[Sequence[Any]] = []
+        count = 0
+        for record in records:
+            if record[0] in TASK_KINDS:
+                tasks.append(record)
+                count += len(record[2]) // 3 if record[0] == "task_steps" else 1
+            else:
+                others.append(record)
+        if tasks:
+            with self._fold_lock:
+                self._deferred.append(tasks)
+                self._deferred_count += count
+        self._apply(others)
+        if self._deferred_count > DEFERRED_LIMIT:
+            self.fold()
+
+    def fold(self) -> None:
+        """Apply the task records ``add_records`` deferred; a batch that cannot be read is
+        skipped with a note."""
+        with self._fold_lock:
+            batches, self._deferred, self._deferred_count = self._deferred, [], 0
+            if not batches:
+                return
+            # Folding makes hundreds of thousands of small objects that form no cycles, and
+            # the cyclic garbage collector would walk the whole heap several times meanwhile
+            # (half the fold's time on the churn benchmark): pause it, if it runs.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                for batch in batches:
+                    try:
+                        self._apply(batch)
+                    except (ValueError, TypeError, IndexError, KeyError):
+                        self.add({"kind": "note", "t": time.monotonic_ns(),
+                                  "source": "runner", "message": UNREADABLE})
+            finally:
+                if collecting:
+                    gc.enable()
+
+    def _apply(self, records: Iterable[Sequence[Any]]) -> None:
+        """Each record as an event dict (its fields named by ``KEYS``), added as ``add`` would:
+        written out, as a busy program sends hundreds of thousands."""
         events = self.trace.events
         handlers = self._handlers
+        keys = KEYS.get
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
         for record in records:
             kind = record[0]
             if kind == "task_steps":
                 self._steps(record[2])
                 continue
-            event = as_dict(record)
-            event["source"] = "tracer"
-            event["t"] = (record[1] - origin) // 1000 / 1e6
+            if kind == "task_spawned":  # the commonest record: the same dict, built directly
+                _, t, task, name, coro, parent, loop, eager = record
+                event = {"kind": kind, "t": (t - origin) // 1000 / 1e6, "task": task,
+                         "name": name, "coro": coro, "parent": parent, "loop": loop,
+                         "eager": eager, "source": "tracer"}
+            else:
+                event = dict(zip(keys(kind, BARE_KEYS), record, strict=False))
+                event["source"] = "tracer"
+                event["t"] = (record[1] - origin) // 1000 / 1e6
             events.append(event)
             handler = handlers.get(kind)
             if handler is not None:
@@ -239,6 +313,7 @@ class TraceBuilder:
 
     def finish(self) -> Trace:
         """Close the trace: tasks with no outcome were still pending when the process ended."""
+        self.fold()
         trace = self.trace
         for task in trace.tasks:
             if task.outcome is None:
@@ -338,19 +413,29 @@ class TraceBuilder:
 
     def _steps(self, packed: Iterable[int]) -> None:
         """Fold steps, ``task, start, end, ...`` (ns), into the tasks: the hot loop of a busy
-        trace, so ``_seconds`` is written out in it."""
+        trace, so ``_seconds`` and ``_on_task_exited`` are written out in it. A negative
+        ``task`` is the step a task finished in (see ``tracer.protocol``)."""
         tasks = self._tasks
+        events = self.trace.events
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
         room = MAX_STEPS - self._steps_kept
         values = iter(packed)
         for task_id, start_ns, end_ns in zip(values, values, values, strict=True):
+            end = (end_ns - origin) // 1000 / 1e6
+            finished = task_id < 0
+            if finished:  # the record ("task_exited", end_ns, task_id, "finished", None, None)
+                task_id = -task_id
+                events.append({"kind": "task_exited", "t": end, "task": task_id,
+                               "outcome": "finished", "exc_type": None, "exc_message": None,
+                               "source": "tracer"})
             task = tasks.get(task_id)
             if task is None:
                 continue
+            if finished and task.outcome is None:
+                task.outcome, task.ended = "finished", end
             task.running_time += (end_ns - start_ns) / 1e9
             if room > 0:
-                task.steps.append(((start_ns - origin) // 1000 / 1e6,
-                                   (end_ns - origin) // 1000 / 1e6))
+                task.steps.append(((start_ns - origin) // 1000 / 1e6, end))
                 room -= 1
             else:
                 self.trace.steps_dropped += 1

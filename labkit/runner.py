@@ -4,6 +4,11 @@
 of its own, sends the planned signals at their times (measured from the moment the program's
 first event loop starts running), escalates on timeout (SIGINT, then SIGTERM, then SIGKILL) and
 cleans up every process of the group on every exit path. The result is a ``Trace``.
+
+While no live view (``on_event``) watches, the tracer's task records wait in the TraceBuilder
+and are folded once the program has exited, or when ``ProgramRun.trace`` is read: on a busy
+program that folding is most of the parent's work, and done meanwhile it would compete with the
+program for the CPU.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .interpreters import Interpreter, resolve
-from .model import Trace, TraceBuilder
+from .model import UNREADABLE, Trace, TraceBuilder
 from .process import Child, disposition
 from .tracer.protocol import FRAME_HEADER, decode_frame
 
@@ -222,6 +227,7 @@ class ProgramRun:
     @property
     def trace(self) -> Trace:
         """The trace so far (complete once the run is over)."""
+        self.builder.fold()
         return self.builder.trace
 
     @property
@@ -431,7 +437,7 @@ class ProgramRun:
         return True
 
     def _loop_start_abs(self) -> float | None:
-        started = self.trace.loop_started
+        started = self.builder.trace.loop_started
         return None if started is None else started + self.origin
 
     def _read_channel(self, frames: _FrameReader, data: bytes) -> None:
@@ -440,15 +446,16 @@ class ProgramRun:
             self._note("the trace channel carried an oversized record; it was skipped")
         for payload in payloads:
             try:
-                self.builder.add_records(decode_frame(payload))
+                # with no live view, task records wait (see the module's docstring)
+                self.builder.add_records(decode_frame(payload), defer_tasks=self.on_event is None)
             except (ValueError, TypeError, IndexError, KeyError):
-                self._note("the trace channel carried data labkit cannot read; it was skipped")
+                self._note(UNREADABLE)
 
     def _finish(self, plan: deque[Interrupt], held: list[tuple[str, int]],
                 channel_closed_early: bool) -> None:
         child = self._child
         assert child is not None
-        trace = self.trace
+        trace = self.builder.trace  # not self.trace: task records fold after process_exit
         if channel_closed_early:
             self._note("the trace channel was closed while the program still ran (did it close "
                        "file descriptors it did not open?): later events are missing")

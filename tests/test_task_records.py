@@ -112,3 +112,14 @@ def test_an_unretrieved_task_exception_is_still_reported(python: Interpreter) ->
     assert "Task exception was never retrieved" in plain.stderr
     assert trace.stderr_text() == plain.stderr
     assert trace.task("boom").outcome == "failed"
+
+
+def test_task_calls_right_and_wrong_behave_as_without_the_tracer(python: Interpreter) -> None:
+    """Task.__init__ is spelled out for speed; any other call still reaches C as it was made."""
+    trace = labkit.run(program("task_calls.py"), python=python)
+    plain = subprocess.run([python.path, "-u", program("task_calls.py")], capture_output=True,
+                           text=True, timeout=30, check=True)
+    assert "all keywords: named -> 1" in plain.stdout
+    assert trace.stdout_text() == plain.stdout
+    assert trace.stderr_text() == plain.stderr
+    assert {trace.task(name).coro for name in ("named", "by-name")} == {"job"}

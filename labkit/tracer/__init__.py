@@ -5,8 +5,8 @@ anything there. ``inject/sitecustomize.py`` loads this package under the private
 ``_labkit_tracer`` and calls :func:`install` before the script's first line runs; the script is
 then run exactly as ``python script.py`` would run it.
 
-Modules: ``protocol`` (the record kinds), ``channel`` (the writer), ``tasks``, ``loops`` and
-``signals`` (the hooks), ``frames`` (keeps the tracer out of printed tracebacks).
+Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
+``loops`` and ``signals`` (the hooks), ``frames`` (keeps the tracer out of printed tracebacks).
 """
 
 from __future__ import annotations

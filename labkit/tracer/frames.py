@@ -82,12 +82,14 @@ def install(on_uncaught: Callable[[BaseException, str], None]) -> None:
 
     def unraisablehook(args: Any) -> None:
         strip_exception(args.exc_value)
-        # The C hook accepts only its own argument type (a struct sequence): rebuild one.
-        original_unraisable(type(args)((
-            args.exc_type, args.exc_value,
-            getattr(args.exc_value, "__traceback__", args.exc_traceback),
-            args.err_msg, args.object,
-        )))
+        fields = (args.exc_type, args.exc_value,
+                  getattr(args.exc_value, "__traceback__", args.exc_traceback),
+                  args.err_msg, args.object)
+        try:  # the C hook takes nothing but its own UnraisableHookArgs
+            stripped = type(args)(fields)
+        except TypeError:  # args made by Python code: pass them on as they came
+            stripped = args
+        original_unraisable(stripped)
 
     sys.unraisablehook = sys.__unraisablehook__ = unraisablehook
 

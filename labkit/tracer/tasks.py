@@ -9,10 +9,10 @@ No done-callback is added: it would show up in the task reprs the script prints.
 An eager task (Python 3.12+, ``eager_start=True``) runs its first step inside ``Task.__init__``,
 out of the tracer's reach: that step is timed as the constructor call, which adds asyncio's own
 bookkeeping around the step (asking the loop for its debug mode and whether it runs, registering
-the task): about a microsecond or two.
+a task that goes on waiting): well under a microsecond, or about one if it goes on waiting.
 
 These hooks run for every task and every step, so they are written for speed: they append
-tuples straight to the channel's lists, with no helper call on the way.
+straight to the channel's lists, and call a helper only once a task, when it ends.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import time
 from typing import Any
 
 from .channel import BATCH_SIZE, Channel
+
+_MISSING: Any = object()  # an argument not given to Task()
 
 
 def loop_id(loop: object) -> int | None:
@@ -44,7 +46,7 @@ def _current_task_id() -> int | None:
 def install(channel: Channel) -> type:
     """Swap in the traced Task class and the step timer; return the new Task class."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
-    base_init = base.__init__
+    base_init: Any = base.__init__
     base_del = base.__del__
     current_task = asyncio.tasks.current_task
     task_ids = itertools.count(1)
@@ -55,44 +57,62 @@ def install(channel: Channel) -> type:
     add_step = channel.steps.extend  # flat: task, start, end, task, start, end, ...
     clock = time.monotonic_ns
 
-    def report_exit(task: Any, task_id: int) -> None:
+    def last_step(task: Any, task_id: int, start: int, end: int) -> None:
+        """Record the step a task finished in, and how it ended (at the step's end)."""
         if task.cancelled():
-            records.append(("task_exited", clock(), task_id, "cancelled", None, None))
+            add_step((task_id, start, end))
+            records.append(("task_exited", end, task_id, "cancelled", None, None))
         else:
             # not task.exception(): that marks the exception retrieved, and asyncio would no
             # longer say "Task exception was never retrieved" when the task is collected
             exc = task._exception
-            if exc is None:
-                records.append(("task_exited", clock(), task_id, "finished", None, None))
-            else:
-                records.append(("task_exited", clock(), task_id, "failed",
-                                type(exc).__qualname__, str(exc)))
+            if exc is None:  # the common end travels with the step: see protocol.py
+                add_step((-task_id, start, end))
+                return
+            add_step((task_id, start, end))
+            records.append(("task_exited", end, task_id, "failed",
+                            type(exc).__qualname__, str(exc)))
         if len(records) >= BATCH_SIZE:
             flush()
 
     class Task(base):  # type: ignore[valid-type,misc]
         __slots__ = ("_labkit_id",)
 
-        def __init__(self, coro: Any, *args: Any, **kwargs: Any) -> None:
+        def __init__(
+            self, coro: Any = _MISSING, /, *args: Any, loop: Any = _MISSING,
+            name: Any = _MISSING, context: Any = _MISSING, **more: Any,
+        ) -> None:
             # the id first: an eager first step, run by base_init, may look this task up
             self._labkit_id = task_id = next(task_ids)
             try:
                 parent = getattr(current_task(), "_labkit_id", None)
             except RuntimeError:  # no running loop in this thread
                 parent = None
+            eager = bool(more.get("eager_start"))
             start = clock()
-            base_init(self, coro, *args, **kwargs)
-            end = clock()
-            eager = bool(kwargs.get("eager_start"))
+            if (  # loop.create_task's call, spelled out: forwarding *args, **kwargs costs more
+                not args and not more and coro is not _MISSING and loop is not _MISSING
+                and name is not _MISSING and context is not _MISSING
+            ):
+                base_init(self, coro, loop=loop, name=name, context=context)
+            else:  # any other call goes on as it was made (a wrong one fails in C's own words)
+                given = {key: value for key, value in
+                         (("loop", loop), ("name", name), ("context", context))
+                         if value is not _MISSING}
+                base_init(self, *(() if coro is _MISSING else (coro,)), *args, **given, **more)
+                coro = more.get("coro", coro)  # Task(coro=...)
+            end = clock() if eager else 0  # an eager task's first step ran in base_init
+            coro_name = getattr(coro, "__qualname__", None)
             records.append((
                 "task_spawned", start, task_id, self.get_name(),
-                getattr(coro, "__qualname__", type(coro).__qualname__), parent,
+                type(coro).__qualname__ if coro_name is None else coro_name, parent,
                 getattr(self.get_loop(), "_labkit_id", None), eager,
             ))
-            if eager:  # its first step ran inside base_init
-                add_step((task_id, start, end))
+            if eager:
                 if self.done():
-                    report_exit(self, task_id)
+                    last_step(self, task_id, start, end)
+                else:
+                    add_step((task_id, start, end))
             if len(records) >= BATCH_SIZE:
                 flush()
 
@@ -143,17 +163,20 @@ def install(channel: Channel) -> type:
                 return
             step_type = kind
         task = callback.__self__
-        task_id = getattr(task, "_labkit_id", None)  # None: a task the tracer did not make
-        if task_id is None:
+        try:
+            task_id = task._labkit_id
+        except AttributeError:  # a task the tracer did not make
             handle_run(self)
             return
         start = clock()
         try:
             handle_run(self)
         finally:
-            add_step((task_id, start, clock()))
-            if task.done():
-                report_exit(task, task_id)
+            end = clock()
+            if task.done():  # a task can only finish inside one of its steps
+                last_step(task, task_id, start, end)
+            else:
+                add_step((task_id, start, end))
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task

@@ -1,0 +1,68 @@
+"""TraceBuilder on raw tracer records: deferred task records fold in order, exactly once."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from labkit.model import UNREADABLE, TraceBuilder
+
+ORIGIN_NS = 5_000_000_000
+
+
+def _builder() -> TraceBuilder:
+    return TraceBuilder("script.py", [], ORIGIN_NS / 1e9)
+
+
+def _spawned(task: int, t_ms: int) -> tuple[object, ...]:
+    return ("task_spawned", ORIGIN_NS + t_ms * 1_000_000, task, f"Task-{task}", "job", None, 1,
+            False)
+
+
+def _ms(t_ms: float) -> int:
+    return ORIGIN_NS + round(t_ms * 1_000_000)
+
+
+def test_deferred_task_records_wait_for_fold_and_others_do_not() -> None:
+    builder = _builder()
+    builder.add_records([
+        ("loop_created", _ms(1), 1, "MainThread"),
+        _spawned(1, 2),
+        ("task_steps", _ms(3), [1, _ms(3), _ms(4), -1, _ms(5), _ms(5.9996)]),
+    ], defer_tasks=True)
+    assert [loop.id for loop in builder.trace.loops] == [1]
+    assert builder.trace.tasks == []
+    builder.fold()
+    [task] = builder.trace.tasks
+    assert task.steps == [(0.003, 0.004), (0.005, 0.006)]
+    assert (task.outcome, task.ended) == ("finished", 0.006)
+    assert task.running_time == pytest.approx(0.0019996)  # from the nanoseconds, not rounded
+    builder.fold()  # nothing left: nothing twice
+    assert len(builder.trace.tasks) == 1 and len(task.steps) == 2
+    exited = [e for e in builder.trace.events if e["kind"] == "task_exited"]
+    assert exited == [{"kind": "task_exited", "t": 0.006, "task": 1, "outcome": "finished",
+                       "exc_type": None, "exc_message": None, "source": "tracer"}]
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_fold_leaves_the_garbage_collector_as_it_found_it(collecting: bool) -> None:
+    builder = _builder()
+    builder.add_records([_spawned(1, 1)], defer_tasks=True)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        builder.fold()
+        assert gc.isenabled() == collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert len(builder.trace.tasks) == 1
+
+
+def test_an_unreadable_batch_is_noted_and_the_others_fold() -> None:
+    builder = _builder()
+    builder.add_records([("task_spawned", _ms(1), 1)], defer_tasks=True)  # fields missing
+    builder.add_records([_spawned(2, 2)], defer_tasks=True)
+    builder.fold()
+    assert [task.id for task in builder.trace.tasks] == [2]
+    assert [message for _, message in builder.trace.notes] == [UNREADABLE]
