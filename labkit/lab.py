@@ -32,11 +32,11 @@ from typing import Any
 import ipywidgets as widgets
 from IPython import display as ipython_display
 
+from .checks import explain_exit
 from .interpreters import Interpreter, resolve
 from .model import Trace
 from .runner import Interrupt, ProgramRun, parse_plan
 from .svg import render_svg, timeline_bundle
-from .textview import exit_status
 
 REDRAW_INTERVAL = 0.1
 """Seconds between two redraws of a running program's timeline: at most ten a second."""
@@ -425,13 +425,11 @@ def _status_html(trace: Trace, now: float, *, running: bool) -> str:
 
 
 def _ending(trace: Trace) -> str:
-    """How the run ended, for the status line: the exit status and what caused it."""
-    status = exit_status(trace)
-    if any(exc_type == "KeyboardInterrupt" for _, exc_type, _ in trace.uncaught):
-        status += ": KeyboardInterrupt reached the top of the program"
+    """How the run ended, for the status line, in the exercise checks' own words."""
+    ending = f"{explain_exit(trace)} (exit status {trace.exit_code})"
     if any(s.reason == "timeout" for s in trace.signals):
-        status += " (labkit's timeout stopped it)"
-    return status + (f" after {trace.ended:.2f} s" if trace.ended is not None else "")
+        ending += ", stopped by labkit's timeout"
+    return ending + (f" after {trace.ended:.2f} s" if trace.ended is not None else "")
 
 
 # --- kernel safety: every live Lab is known, so none outlives its cell or the kernel -----
