@@ -1,7 +1,9 @@
 """asyncio.run inside a threading.Thread, stopped from the main thread.
 
 Pattern: a worker thread runs asyncio.run(service()); service() publishes its loop
-and its own task.  The main thread polls with time.sleep; on Ctrl+C (which
+and its own task.  The main thread waits on an Event the thread sets when it ends
+(not thread.join(0.1) nor thread.is_alive(): on 3.11/3.12 a Ctrl+C inside either can
+mark the thread as finished, see 15b); on Ctrl+C (which
 arrives in the main thread only) it calls loop.call_soon_threadsafe(task.cancel)
 - the one thread-safe way to touch that loop - and joins the thread.
 
@@ -18,10 +20,10 @@ CancelledError").  The main thread then exits normally: exit code 0.
 """
 import asyncio
 import threading
-import time
 
 PLAN = ["INT@0.5"]
 ready = threading.Event()
+thread_ended = threading.Event()
 handle = {}
 
 
@@ -43,6 +45,8 @@ def thread_main():
         asyncio.run(service())
     except BaseException as exc:
         print(f"thread: asyncio.run raised {type(exc).__name__}", flush=True)
+    finally:
+        thread_ended.set()
 
 
 if __name__ == "__main__":
@@ -50,8 +54,8 @@ if __name__ == "__main__":
     thread.start()
     ready.wait()
     try:
-        while thread.is_alive():
-            time.sleep(0.1)  # not thread.join(0.1): see 15b
+        while not thread_ended.wait(0.1):
+            pass
     except KeyboardInterrupt:
         print("main thread: KeyboardInterrupt, cancelling the service", flush=True)
         handle["loop"].call_soon_threadsafe(handle["task"].cancel)

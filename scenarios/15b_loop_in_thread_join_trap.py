@@ -1,8 +1,8 @@
 """As 15a, but the main thread waits with thread.join(0.1): a Ctrl+C there breaks join.
 
-Pattern: identical to 15a except for one line: the main thread waits with
-`thread.join(0.1)` in a loop instead of time.sleep(0.1), so the KeyboardInterrupt
-is raised inside Thread.join().
+Pattern: as 15a except for how the main thread waits: `thread.join(0.1)` in a loop
+instead of an Event of its own, so the KeyboardInterrupt is raised inside
+Thread.join().
 
 Source: the project's (CPython issue "Thread spuriously marked dead after
 interrupting a join call", https://github.com/python/cpython/issues/90882).
