@@ -1,9 +1,11 @@
 """asyncio.run inside a threading.Thread, stopped from the main thread.
 
 Pattern: a worker thread runs asyncio.run(service()); service() publishes its loop
-and its own task.  The main thread waits on an Event the thread sets when it ends
-(not thread.join(0.1) nor thread.is_alive(): on 3.11/3.12 a Ctrl+C inside either can
-mark the thread as finished, see 15b); on Ctrl+C (which
+and its own task.  The main thread sleeps in a loop until the thread sets a plain flag
+when it ends.  It takes no lock while it waits: KeyboardInterrupt can land inside any
+threading call and leave its lock in a bad state (thread.join(0.1) and is_alive() can
+mark the thread finished on 3.11/3.12, see 15b; an Event.wait() cut short can keep its
+lock held, so the thread's set() blocks for ever).  On Ctrl+C (which
 arrives in the main thread only) it calls loop.call_soon_threadsafe(task.cancel)
 - the one thread-safe way to touch that loop - and joins the thread.
 
@@ -20,11 +22,11 @@ CancelledError").  The main thread then exits normally: exit code 0.
 """
 import asyncio
 import threading
+import time
 
 PLAN = ["INT@0.5"]
 ready = threading.Event()
-thread_ended = threading.Event()
-handle = {}
+handle = {"ended": False}
 
 
 async def service():
@@ -46,7 +48,7 @@ def thread_main():
     except BaseException as exc:
         print(f"thread: asyncio.run raised {type(exc).__name__}", flush=True)
     finally:
-        thread_ended.set()
+        handle["ended"] = True  # a plain assignment: no lock to leave behind
 
 
 if __name__ == "__main__":
@@ -54,8 +56,8 @@ if __name__ == "__main__":
     thread.start()
     ready.wait()
     try:
-        while not thread_ended.wait(0.1):
-            pass
+        while not handle["ended"]:
+            time.sleep(0.1)
     except KeyboardInterrupt:
         print("main thread: KeyboardInterrupt, cancelling the service", flush=True)
         handle["loop"].call_soon_threadsafe(handle["task"].cancel)

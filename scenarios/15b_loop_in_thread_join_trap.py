@@ -1,7 +1,7 @@
 """As 15a, but the main thread waits with thread.join(0.1): a Ctrl+C there breaks join.
 
 Pattern: as 15a except for how the main thread waits: `thread.join(0.1)` in a loop
-instead of an Event of its own, so the KeyboardInterrupt is raised inside
+instead of sleeping until a flag is set, so the KeyboardInterrupt is raised inside
 Thread.join().
 
 Source: the project's (CPython issue "Thread spuriously marked dead after
