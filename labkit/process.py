@@ -2,9 +2,11 @@
 nothing it started outlives it or us.
 
 Every program runs in a session and process group of its own, so "Ctrl+C" can go to the whole
-group as a terminal sends it, and the group can be ended as one. A tiny watchdog process holds
-the read end of a "lifeline" pipe: if the parent dies (even by SIGKILL) the pipe closes and the
-watchdog kills the group. The parent tells the watchdog to stand down after cleaning up itself.
+group as a terminal sends it, and the group can be ended as one. Processes that leave the group
+(``setsid()``) are found by a mark in their environment (see ``labkit.watchdog``). A tiny
+watchdog process holds the read end of a "lifeline" pipe: if the parent dies (even by SIGKILL)
+the pipe closes and the watchdog ends the group and every marked process. The parent tells the
+watchdog to stand down after cleaning up itself.
 """
 
 from __future__ import annotations
@@ -12,30 +14,22 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import signal
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from . import watchdog
 from .tracer import protocol
 
 PIPE_SIZE = 1 << 20
 INJECT_DIR = str(Path(__file__).parent / "tracer" / "inject")
 
-_WATCHDOG = """\
-import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-if not os.read(0, 1):
-    try:
-        os.killpg(int(sys.argv[1]), signal.SIGKILL)
-    except OSError:
-        pass
-"""
 
-
-def traced_environment(base: dict[str, str] | None, trace_fd: int) -> dict[str, str]:
-    """The child's environment: the caller's, plus what the tracer needs to load itself."""
+def traced_environment(base: dict[str, str] | None, trace_fd: int, mark: str) -> dict[str, str]:
+    """The child's environment: the caller's, the run's mark, and what the tracer needs."""
     env = dict(os.environ if base is None else base)
+    env[watchdog.MARK_VARIABLE] = mark
     original = env.get("PYTHONPATH", "")
     env["PYTHONPATH"] = INJECT_DIR + (os.pathsep + original if original else "")
     env[protocol.ENV_PYTHONPATH] = original
@@ -73,6 +67,7 @@ class Child:
         cwd: str | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
+        self.mark = secrets.token_hex(8)
         trace_read, trace_write = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # Linux: room for bursts of records
             fcntl.fcntl(trace_read, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
@@ -83,7 +78,7 @@ class Child:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(trace_write,),
-                env=traced_environment(env, trace_write),
+                env=traced_environment(env, trace_write, self.mark),
                 cwd=cwd,
                 start_new_session=True,
             )
@@ -97,12 +92,12 @@ class Child:
         lifeline_read, self._lifeline = os.pipe()
         try:
             self._watchdog: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-S", "-c", _WATCHDOG, str(self.pid)],
+                [sys.executable, "-S", watchdog.__file__, str(self.pid), self.mark],
                 stdin=lifeline_read,
                 start_new_session=True,
             )
         except BaseException:
-            self.kill_group()
+            self.kill_all()
             raise
         finally:
             os.close(lifeline_read)
@@ -112,20 +107,20 @@ class Child:
         try:
             os.killpg(self.pid, signum)
         except (ProcessLookupError, PermissionError):
-            return False
+            return bool(watchdog.marked_processes(self.mark))
         return True
 
-    def group_alive(self) -> bool:
-        """True while any process of the group (the program or its children) still runs."""
+    def anything_left(self) -> bool:
+        """True while the program or anything it started (in its group or not) still runs."""
         try:
             os.killpg(self.pid, 0)
         except (ProcessLookupError, PermissionError):
-            return False
+            return bool(watchdog.marked_processes(self.mark))
         return True
 
-    def kill_group(self) -> None:
-        """SIGKILL every process left in the group."""
-        self.send(signal.SIGKILL)
+    def kill_all(self) -> None:
+        """SIGKILL every process left in the group, and every process that left it."""
+        watchdog.end_everything(self.pid, self.mark)
 
     def release(self) -> None:
         """After everything is cleaned up: stand the watchdog down and close our pipes."""

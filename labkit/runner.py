@@ -301,8 +301,8 @@ class ProgramRun:
         finally:
             child = self._child
             assert child is not None
-            if child.popen.poll() is None or child.group_alive():
-                child.kill_group()
+            if child.popen.poll() is None or child.anything_left():
+                child.kill_all()
                 child.popen.wait()
             child.release()
             os.close(self._wake_read)
@@ -372,10 +372,10 @@ class ProgramRun:
 
             if exited_at is None and child.popen.poll() is not None:
                 exited_at = time.monotonic()
-                if child.group_alive():
+                if child.anything_left():
                     self._note("the program's own child processes were still running; "
-                               "labkit ended them (SIGKILL to the process group)")
-                    child.kill_group()
+                               "labkit ended them (SIGKILL)")
+                    child.kill_all()
             if exited_at is not None and (not open_fds or now > exited_at + DRAIN_TIME):
                 break
 

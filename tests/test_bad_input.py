@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import labkit
+from labkit import watchdog
 from labkit.cli import main as cli_main
 from labkit.interpreters import Interpreter
 from labkit.runner import OUTPUT_LIMIT
@@ -97,6 +98,29 @@ def test_script_whose_own_children_are_ended(python: Interpreter) -> None:
     assert not alive(pid)
 
 
+def _escaped_pids(trace: labkit.Trace) -> list[int]:
+    return [int(line.text.split()[1]) for line in trace.stdout
+            if line.text.startswith(("own-session", "daemon"))]
+
+
+def test_children_that_leave_the_process_group_are_ended(python: Interpreter) -> None:
+    trace = labkit.run(program("leaves_its_group.py"), interrupt=["TERM@0.3"], python=python)
+    pids = _escaped_pids(trace)
+    assert len(pids) == 2, trace.stdout_text()
+    assert trace.exit_code == -signal.SIGTERM
+    assert not any(alive(pid) for pid in pids)
+    assert "labkit ended them" in notes(trace)
+
+
+def test_children_left_behind_by_a_program_that_ended_are_ended(python: Interpreter) -> None:
+    trace = labkit.run(program("leaves_its_group.py"), args=["exit"], python=python)
+    pids = _escaped_pids(trace)
+    assert len(pids) == 2, trace.stdout_text()
+    assert trace.exit_code == 0
+    assert not any(alive(pid) for pid in pids)
+    assert "labkit ended them" in notes(trace)
+
+
 def test_script_that_leaves_with_os_exit(python: Interpreter) -> None:
     trace = labkit.run(program("os_exit.py"), python=python)
     assert trace.exit_code == 3
@@ -160,3 +184,27 @@ def test_no_orphans_when_the_parent_is_killed() -> None:
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait(timeout=10)
     assert _gone(child, grandchild)
+
+
+def test_no_escaped_orphans_when_the_parent_is_killed() -> None:
+    """The watchdog also ends what left the program's process group."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, program("leaves_its_group.py")],
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    pids: list[int] = []
+    deadline = time.monotonic() + 10
+    while len(pids) < 2 and time.monotonic() < deadline:
+        pids = [pid for pid in _marked_like(child) if pid != child]
+        time.sleep(0.05)
+    assert len(pids) >= 2
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=10)
+    assert _gone(child, *pids)
+
+
+def _marked_like(pid: int) -> list[int]:
+    """The processes that carry the same run mark as ``pid`` (that is, what it started)."""
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    [mark] = [entry for entry in environ if entry.startswith(b"LABKIT_RUN=")]
+    return watchdog.marked_processes(mark.split(b"=", 1)[1].decode())
