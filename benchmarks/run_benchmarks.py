@@ -78,7 +78,7 @@ def latency(python: labkit.Interpreter, signals: int = 40) -> dict[str, float]:
                 arrivals[index] = now
 
     plan = [f"INT@{0.2 + 0.05 * i:.2f}" for i in range(signals)]
-    run = labkit.ProgramRun(str(HERE / "signal_target.py"), python=python, interrupts=plan,
+    run = labkit.ProgramRun(str(HERE / "signal_target.py"), python=python, interrupt=plan,
                             timeout=0.4 + 0.05 * signals, grace=1.0, on_event=on_event)
     trace = run.start().wait()
     delays = []

@@ -80,6 +80,6 @@ def run(
     seconds the program gets SIGINT, then SIGTERM, then SIGKILL.
     """
     program = ProgramRun(
-        script, args=args, python=python, interrupts=interrupt, timeout=timeout, cwd=cwd
+        script, args=args, python=python, interrupt=interrupt, timeout=timeout, cwd=cwd
     )
     return program.start().wait()

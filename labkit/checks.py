@@ -22,6 +22,7 @@ twice; together they cover both.
 from __future__ import annotations
 
 import html
+import math
 import re
 import signal
 from collections import Counter
@@ -292,8 +293,10 @@ def exited_within(seconds: float) -> Check:
     It fails when no SIGINT was sent (on the plan or by hand), when labkit's timeout had to stop
     the program, or when the program took longer.
     """
-    if seconds <= 0:
-        raise ValueError("exited_within needs a positive number of seconds")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(
+            f"exited_within needs a positive, finite number of seconds, not {seconds!r}"
+        )
     name = f"exited within {seconds:g} s of the first SIGINT"
 
     def exit_time_check(trace: Trace) -> CheckResult:

@@ -35,7 +35,7 @@ from .checks import (
 )
 from .interpreters import Interpreter, InterpreterNotFound, resolve
 from .model import Trace
-from .runner import Interrupt, ProgramRun, parse_plan
+from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds
 from .textview import exit_status as exit_words
 
 PROBLEMS = ("leaked tasks", "lost cleanup", "hung", "bad exit", "asyncio warnings")
@@ -298,10 +298,9 @@ def fuzz(
         raise ValueError("runs must be at least 1")
     if parallel < 1:
         raise ValueError("parallel must be at least 1")
-    if span is not None and span <= 0:
-        raise ValueError("span must be a positive number of seconds")
-    if timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds")
+    if span is not None:
+        positive_seconds(span, "span")
+    positive_seconds(timeout, "timeout")
     signum = Interrupt.parse(f"{signal}@0").signal
     texts = [cleanup] if isinstance(cleanup, str) else list(cleanup)
     checks = _problem_checks(texts, ok_exit)
@@ -309,7 +308,7 @@ def fuzz(
 
     def program(plan: Sequence[Interrupt]) -> Callable[[], ProgramRun]:
         return lambda: ProgramRun(
-            path, args=args, python=interpreter, interrupts=plan, timeout=timeout
+            path, args=args, python=interpreter, interrupt=plan, timeout=timeout
         )
 
     baseline: Trace | None = None
@@ -484,8 +483,7 @@ def compare(
         raise ValueError(f'missing must be "error" or "skip", not {missing!r}')
     if not pythons:
         raise ValueError("compare needs at least one interpreter in pythons=")
-    if timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds")
+    positive_seconds(timeout, "timeout")
     found: dict[str, Interpreter] = {}
     skipped: dict[str, str] = {}
     for version in pythons:
@@ -500,7 +498,7 @@ def compare(
 
     def program(interpreter: Interpreter) -> Callable[[], ProgramRun]:
         return lambda: ProgramRun(
-            path, args=args, python=interpreter, interrupts=plan, timeout=timeout
+            path, args=args, python=interpreter, interrupt=plan, timeout=timeout
         )
 
     traces = _run_all([program(interpreter) for interpreter in found.values()], COMPARE_PARALLEL)

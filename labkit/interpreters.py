@@ -39,7 +39,12 @@ class Interpreter:
 def _pyenv_roots() -> list[Path]:
     roots = [Path(os.environ["PYENV_ROOT"])] if os.environ.get("PYENV_ROOT") else []
     roots.append(Path.home() / ".pyenv")
-    return [root / "versions" for root in roots if (root / "versions").is_dir()]
+    found: list[Path] = []
+    for root in roots:
+        versions = root / "versions"
+        if versions.is_dir() and versions.resolve() not in [f.resolve() for f in found]:
+            found.append(versions)
+    return found
 
 
 def _version_of(path: str) -> str:
@@ -48,8 +53,15 @@ def _version_of(path: str) -> str:
             [path, "-S", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
             capture_output=True, text=True, timeout=20, check=True,
         )
+    except subprocess.CalledProcessError as exc:
+        why = (exc.stderr or "").strip().splitlines()[:1] or [f"exit status {exc.returncode}"]
+        raise InterpreterNotFound(
+            f"{path} does not run as a Python 3 interpreter ({why[0]})"
+        ) from exc
     except (OSError, subprocess.SubprocessError) as exc:
         raise InterpreterNotFound(f"{path} does not run as a Python interpreter: {exc}") from exc
+    if not re.fullmatch(r"\d+\.\d+\.\d+", out.stdout.strip()):
+        raise InterpreterNotFound(f"{path} does not look like a Python interpreter")
     return out.stdout.strip()
 
 

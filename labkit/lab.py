@@ -35,7 +35,7 @@ from IPython import display as ipython_display
 from .checks import explain_exit
 from .interpreters import Interpreter, resolve
 from .model import Trace
-from .runner import Interrupt, ProgramRun, parse_plan
+from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds
 from .svg import render_svg, timeline_bundle
 
 REDRAW_INTERVAL = 0.1
@@ -97,8 +97,7 @@ class Lab:
         if not (Path(cwd or ".") / self.script).is_file():
             raise FileNotFoundError(f"Lab: there is no script at {self.script!r}"
                                     + (f" (in {cwd})" if cwd else ""))
-        if timeout <= 0:
-            raise ValueError("Lab: timeout must be a positive number of seconds")
+        positive_seconds(timeout, "Lab: timeout")
         self.args = list(args)
         self.python = python if isinstance(python, Interpreter) else resolve(python)
         self.interrupt = parse_plan(interrupt)
@@ -174,7 +173,7 @@ class Lab:
                 loop.call_soon_threadsafe(changed.set)
 
         program = ProgramRun(
-            self.script, args=self.args, python=python or self.python, interrupts=plan,
+            self.script, args=self.args, python=python or self.python, interrupt=plan,
             timeout=self.timeout if timeout is None else timeout, cwd=self.cwd, on_event=wake,
         )
         self._program, self.trace, self._sigints_pressed = program, program.trace, 0

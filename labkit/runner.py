@@ -14,6 +14,7 @@ program for the CPU.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import selectors
@@ -79,6 +80,13 @@ some of them; the program's output here is read from pipes and shown as text, so
 def plain_environment() -> dict[str, str]:
     """This process's environment without the variables that force colour codes."""
     return {k: v for k, v in os.environ.items() if k not in FORCED_COLOUR}
+
+
+def positive_seconds(value: float, what: str) -> float:
+    """``value`` if it is a finite number of seconds above zero; a clear ValueError if not."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{what} must be a positive, finite number of seconds, not {value!r}")
+    return float(value)
 
 
 def parse_plan(plan: Sequence[str | Interrupt]) -> list[Interrupt]:
@@ -198,7 +206,7 @@ class ProgramRun:
         *,
         args: Sequence[str] = (),
         python: str | Interpreter | None = None,
-        interrupts: Sequence[str | Interrupt] = (),
+        interrupt: Sequence[str | Interrupt] = (),
         timeout: float = 30.0,
         grace: float = 2.0,
         cwd: str | None = None,
@@ -207,10 +215,9 @@ class ProgramRun:
     ) -> None:
         self.script = str(script)
         self.interpreter = python if isinstance(python, Interpreter) else resolve(python)
-        self.plan = parse_plan(interrupts)
-        if timeout <= 0:
-            raise ValueError("timeout must be a positive number of seconds")
-        self.timeout, self.grace = timeout, grace
+        self.plan = parse_plan(interrupt)
+        self.timeout = positive_seconds(timeout, "timeout")
+        self.grace = positive_seconds(grace, "grace")
         self.argv = [self.interpreter.path, "-u", self.script, *args]
         self.cwd, self.on_event = cwd, on_event
         self.env = plain_environment() if env is None else env

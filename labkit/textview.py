@@ -35,6 +35,10 @@ def exit_status(trace: Trace) -> str:
     return f"exit code {code}"
 
 
+LABEL_WIDTH = 36
+"""Task labels longer than this are shortened, so the timeline keeps its place on the line."""
+
+
 class _Scale:
     def __init__(self, end: float, width: int) -> None:
         self.end = max(end, 1e-3)
@@ -57,13 +61,24 @@ def _task_row(task: TaskRecord, scale: _Scale, end: float) -> str:
     return "".join(cells)
 
 
+def _task_label(task: TaskRecord) -> str:
+    """The task's name and coroutine, shortened from the coroutine's left end if long."""
+    label = f"{task.name} {task.coro}"
+    if len(label) <= LABEL_WIDTH:
+        return label
+    room = max(1, LABEL_WIDTH - len(task.name) - 2)
+    return f"{task.name} …{task.coro[-room:]}"[:LABEL_WIDTH]
+
+
 def render(trace: Trace, width: int = 60) -> str:
     """The whole trace as text: header, timeline, signals, messages."""
     end = trace.ended if trace.ended is not None else max(
         [t.ended or t.created for t in trace.tasks] + [0.0]
     )
     scale = _Scale(end, width)
-    name_width = min(28, max([len(f"{t.name} {t.coro}") for t in trace.tasks] + [12]))
+    loop_labels = {loop.id: f"loop {loop.id} ({loop.thread})" for loop in trace.loops}
+    task_labels = [_task_label(task) for task in trace.tasks]
+    name_width = max([len(label) for label in (*loop_labels.values(), *task_labels)] + [12])
     lines = [
         f"{trace.script}  (Python {trace.python or '?'})  {exit_status(trace)}",
         f"{'time':<{name_width}} 0 s{'':{width - 9}}{end:.2f} s",
@@ -82,14 +97,16 @@ def render(trace: Trace, width: int = 60) -> str:
                 row[scale.col(stop)] = "]"
         if loop.closed is not None:
             row[scale.col(loop.closed)] = "x"
-        lines.append(f"{f'loop {loop.id} ({loop.thread})':<{name_width}} {''.join(row)}")
-    for task in trace.tasks:
-        label = f"{task.name} {task.coro}"[:name_width]
+        lines.append(f"{loop_labels[loop.id]:<{name_width}} {''.join(row)}")
+    for task, label in zip(trace.tasks, task_labels, strict=True):
         outcome = OUTCOME_MARKS.get(task.outcome or "", "pending")
         if task.outcome == "failed":
             outcome += f": {task.exc_type}: {task.exc_message}"
         lines.append(f"{label:<{name_width}} {_task_row(task, scale, end)} {outcome}")
     lines.append("")
+    if trace.loop_started is not None:
+        lines.append(f"first event loop started at {trace.loop_started:.3f} s "
+                     "(interrupt plans count from here)")
     for record in trace.signals:
         sent = f"sent at {record.sent:.3f} s ({record.reason})" if record.sent is not None else (
             "not sent by labkit")

@@ -62,7 +62,7 @@ def test_script_that_never_starts_a_loop(python: Interpreter) -> None:
 def test_script_that_ignores_sigint_is_ended_by_the_timeout(python: Interpreter) -> None:
     started = time.monotonic()
     program_run = labkit.ProgramRun(program("ignores_sigint.py"), python=python,
-                                    interrupts=["INT@0.1"], timeout=1.0, grace=0.5)
+                                    interrupt=["INT@0.1"], timeout=1.0, grace=0.5)
     trace = program_run.start().wait(timeout=20)
     assert time.monotonic() - started < 10
     assert trace.exit_code == -signal.SIGTERM

@@ -384,7 +384,8 @@ def test_warning_messages_are_grouped_without_their_details() -> None:
     ("make", "message"),
     [
         (lambda: cleanup_ran(""), "cleanup_ran needs the text"),
-        (lambda: exited_within(0), "positive number of seconds"),
+        (lambda: exited_within(0), "positive, finite number of seconds"),
+        (lambda: exited_within(float("nan")), "positive, finite number of seconds"),
         (lambda: exit_status(()), "at least one allowed exit status"),
     ],
 )

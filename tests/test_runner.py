@@ -139,7 +139,8 @@ def _outside_any_venv(python: Interpreter) -> str:
 
 
 def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) -> None:
-    """The child cannot import labkit, and none of labkit's variables leak into the script."""
+    """The child cannot import labkit, and of labkit's variables the script sees only the run's
+    mark (LABKIT_RUN, which its own children must inherit so that labkit can end them)."""
     base = _outside_any_venv(python)
     code = (
         "import importlib.util, os, sys; print(importlib.util.find_spec('labkit')); "
@@ -155,7 +156,7 @@ def test_tracer_needs_nothing_installed_in_the_interpreter(python: Interpreter) 
          "print(t.stdout_text(), end='')"],
         capture_output=True, text=True, timeout=60, env=env, check=True,
     ).stdout.splitlines()
-    assert out == ["None", "[]", "False"]
+    assert out == ["None", "['LABKIT_RUN']", "False"]
 
 
 DOCUMENTED_KEYS = {
@@ -216,7 +217,7 @@ def test_a_live_view_sees_the_tasks_while_the_program_runs(python: Interpreter) 
     def on_event(trace: labkit.Trace) -> None:
         seen.append(({task.name for task in trace.tasks}, trace.exit_code))
 
-    run = labkit.ProgramRun(program("workers.py"), python=python, interrupts=["INT@0.3"],
+    run = labkit.ProgramRun(program("workers.py"), python=python, interrupt=["INT@0.3"],
                             on_event=on_event)
     trace = run.start().wait(30)
     assert any({"worker-0", "worker-1"} <= names and code is None for names, code in seen)

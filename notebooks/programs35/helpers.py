@@ -102,7 +102,7 @@ async def on_each_version(
     """Run ``script`` under every interpreter in ``versions`` at the same time; the traces by
     version. The kernel stays responsive meanwhile."""
     runs = {
-        version: labkit.ProgramRun(str(script), python=python, interrupts=interrupt,
+        version: labkit.ProgramRun(str(script), python=python, interrupt=interrupt,
                                    timeout=timeout).start()
         for version, python in versions.items()
     }
