@@ -35,19 +35,22 @@ VENV = ROOT / ".venv"
 VENV_BIN = VENV / "bin"
 VENV_PYTHON = VENV_BIN / "python"
 STAMP = VENV / ".labkit-dev-stamp"
-INSTALL_SPEC = ".[dev]"
-FIRST_NOTEBOOK = Path("notebooks") / "00-start-here.ipynb"
+LAB_SPEC = "."  # labkit with JupyterLab and ipywidgets: all a learner needs
+TEST_SPEC = ".[dev]"  # plus the test tools (pytest, nbclient, playwright, mypy, ruff)
+FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"
 LINT_TARGETS = ("labkit", "tests", "dev.py", "benchmarks")
 
 USAGE = """\
 usage: python3 dev.py COMMAND [ARGS...]
 
-Both commands first make sure .venv exists and has labkit[dev] installed in
-editable mode (reinstalling only when pyproject.toml has changed).
+Both commands first make sure .venv exists and has labkit installed in
+editable mode (reinstalling only when pyproject.toml has changed): 'lab'
+installs labkit with JupyterLab, 'test' adds the test tools (labkit[dev]).
 
 commands:
   lab [ARGS...]    open JupyterLab on notebooks/00-start-here.ipynb;
-                   ARGS go to 'jupyter lab' (e.g. --no-browser --port 8899)
+                   ARGS go to 'jupyter lab' (e.g. --no-browser --port 8899;
+                   on a machine without a browser, open the URL it prints)
   test [ARGS...]   run 'ruff check', 'mypy', then 'python -m pytest ARGS';
                    stops at the first step that fails and exits with its status
   help             show this message
@@ -133,9 +136,9 @@ def venv_is_healthy() -> bool:
     return check.returncode == 0
 
 
-def install_fingerprint() -> str:
+def install_fingerprint(spec: str) -> str:
     digest = hashlib.sha256()
-    digest.update(INSTALL_SPEC.encode())
+    digest.update(spec.encode())
     digest.update(b"\0")
     digest.update((ROOT / "pyproject.toml").read_bytes())
     return digest.hexdigest()
@@ -160,26 +163,26 @@ def create_venv() -> None:
         fail(f"creating .venv failed (exit {status})", status)
 
 
-def ensure_venv() -> None:
+def ensure_venv(spec: str) -> None:
+    """Make sure .venv has labkit installed as ``spec`` says (TEST_SPEC also serves LAB_SPEC)."""
     if not (ROOT / "pyproject.toml").is_file():
         fail(f"no pyproject.toml in {ROOT}", status=2)
     if not venv_is_healthy():
         create_venv()
-    fingerprint = install_fingerprint()
+    enough = {install_fingerprint(spec), install_fingerprint(TEST_SPEC)}
     try:
-        if STAMP.read_text().strip() == fingerprint:
+        if STAMP.read_text().strip() in enough:
             return  # nothing changed since the last successful install
     except FileNotFoundError:
         pass
-    say(f"installing labkit[dev] into .venv (pip install -e '{INSTALL_SPEC}')")
+    what = "labkit[dev]" if spec == TEST_SPEC else "labkit"
+    say(f"installing {what} into .venv (pip install -e '{spec}'); the first time takes a minute")
     started = time.monotonic()
     STAMP.unlink(missing_ok=True)
-    status = run(
-        [VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", INSTALL_SPEC]
-    )
+    status = run([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", spec])
     if status != 0:
-        fail(f"installing labkit[dev] failed (pip exit {status})", status)
-    STAMP.write_text(fingerprint + "\n")
+        fail(f"installing {what} failed (pip exit {status})", status)
+    STAMP.write_text(install_fingerprint(spec) + "\n")
     say(f"installed in {time.monotonic() - started:.0f} s")
 
 
@@ -187,12 +190,13 @@ def ensure_venv() -> None:
 
 
 def cmd_lab(args: list[str]) -> int:
-    ensure_venv()
+    ensure_venv(LAB_SPEC)
     jupyter = VENV_BIN / "jupyter"
     if not jupyter.exists():
         fail(f"{jupyter} is missing; delete .venv and run again")
-    target = FIRST_NOTEBOOK if (ROOT / FIRST_NOTEBOOK).exists() else Path("notebooks")
-    argv = [str(jupyter), "lab", str(target), *args]
+    # The whole project in the file browser (scenarios/ too); the first notebook opened.
+    argv = [str(jupyter), "lab", f"--ServerApp.root_dir={ROOT}",
+            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *args]
     if os.geteuid() == 0 and "--allow-root" not in args:
         argv.append("--allow-root")
     say("starting " + " ".join(argv[1:]) + "  (Ctrl+C twice to stop)")
@@ -201,7 +205,7 @@ def cmd_lab(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    ensure_venv()
+    ensure_venv(TEST_SPEC)
     lint_targets = [t for t in LINT_TARGETS if (ROOT / t).exists()]
     steps: list[tuple[str, list[str | os.PathLike[str]]]] = [
         ("ruff", [VENV_PYTHON, "-m", "ruff", "check", *lint_targets]),
