@@ -193,6 +193,11 @@ class FuzzReport:
             n = len(worst.failed)
             lines.append(f"worst run: {self._plan(worst)}, {n} failed check{'s' * (n != 1)}:")
             lines += [f"  {result}" for result in worst.failed]
+            started = worst.trace.loop_started
+            if started is not None:
+                lines.append(f"  (times above count from the program's start; its loop started "
+                             f"at {started:.2f} s, so {self._plan(worst)} was sent at about "
+                             f"{started + worst.instant:.2f} s)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

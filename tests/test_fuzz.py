@@ -73,6 +73,10 @@ def test_a_broken_program_leaks_tasks_and_loses_cleanup_in_every_run() -> None:
     assert "  leaked tasks      4 of 4 runs" in text
     assert f"worst run: INT@{worst.instant:g}, {most} failed checks:" in text
     assert f"  {worst.failed[0]}" in text
+    started = worst.trace.loop_started
+    assert started is not None
+    assert (f"its loop started at {started:.2f} s, so INT@{worst.instant:g} was sent at about "
+            f"{started + worst.instant:.2f} s") in text
 
 
 def _details(report: FuzzReport) -> str:
