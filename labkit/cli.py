@@ -13,7 +13,7 @@ from types import FrameType
 
 from .interpreters import InterpreterNotFound
 from .model import Trace
-from .runner import PlanError, ProgramRun
+from .runner import PlanError, ProgramRun, working_directory
 from .textview import render
 
 EXIT_BAD_INPUT = 2
@@ -57,7 +57,10 @@ def _split_script_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _script_problem(script: str) -> str | None:
-    path = Path(script)
+    try:
+        path = working_directory() / script
+    except FileNotFoundError as exc:
+        return str(exc)
     if path.is_dir():
         return f"{script!r} is a folder; give the Python script to run"
     if not path.is_file():

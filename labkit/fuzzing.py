@@ -35,7 +35,7 @@ from .checks import (
 )
 from .interpreters import Interpreter, InterpreterNotFound, resolve
 from .model import Trace
-from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds
+from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds, working_directory
 from .textview import exit_status as exit_words
 
 PROBLEMS = ("leaked tasks", "lost cleanup", "hung", "bad exit", "asyncio warnings")
@@ -90,7 +90,7 @@ def _run_all(makers: Sequence[Callable[[], ProgramRun]], parallel: int) -> list[
 
 def _existing_script(script: str | os.PathLike[str]) -> str:
     path = Path(script)
-    if not path.is_file():
+    if not (working_directory() / path).is_file():
         raise ValueError(f"there is no script at {str(script)!r} (from {Path.cwd()})")
     return str(path)
 

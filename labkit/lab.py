@@ -35,7 +35,7 @@ from IPython import display as ipython_display
 from .checks import explain_exit
 from .interpreters import Interpreter, resolve
 from .model import Trace
-from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds
+from .runner import Interrupt, ProgramRun, parse_plan, positive_seconds, working_directory
 from .svg import render_svg, timeline_bundle
 
 REDRAW_INTERVAL = 0.1
@@ -94,7 +94,7 @@ class Lab:
         title: str | None = None,
     ) -> None:
         self.script = str(script)
-        if not (Path(cwd or ".") / self.script).is_file():
+        if not (working_directory(cwd) / self.script).is_file():
             raise FileNotFoundError(f"Lab: there is no script at {self.script!r}"
                                     + (f" (in {cwd})" if cwd else ""))
         positive_seconds(timeout, "Lab: timeout")

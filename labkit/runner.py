@@ -89,6 +89,24 @@ def positive_seconds(value: float, what: str) -> float:
     return float(value)
 
 
+def working_directory(cwd: str | os.PathLike[str] | None = None) -> Path:
+    """The folder a program will run in: ``cwd``, or this process's own if None.
+
+    A clear FileNotFoundError if it is gone: a kernel whose folder was deleted (or replaced,
+    e.g. by a fresh copy of the notebooks) would otherwise start programs that fail obscurely.
+    """
+    try:
+        folder = Path(cwd) if cwd is not None else Path.cwd()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            "this process's working folder no longer exists (it was deleted or replaced): "
+            "os.chdir() to a folder that exists, or restart the kernel"
+        ) from None
+    if not folder.is_dir():
+        raise FileNotFoundError(f"the working folder {str(folder)!r} does not exist")
+    return folder
+
+
 def parse_plan(plan: Sequence[str | Interrupt]) -> list[Interrupt]:
     """Accept interrupts as strings or Interrupt objects; sorted by time."""
     items = [p if isinstance(p, Interrupt) else Interrupt.parse(p) for p in plan]
@@ -246,7 +264,7 @@ class ProgramRun:
         """Start the program and the thread that watches it."""
         if self._thread is not None:
             raise RuntimeError("this run has already been started")
-        if not Path(self.cwd or ".", self.script).exists():
+        if not (working_directory(self.cwd) / self.script).exists():
             self._note(f"the script {self.script!r} does not exist")
         self.origin = time.monotonic()
         self.builder.origin = self.origin

@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 import labkit
 from labkit import watchdog
 from labkit.cli import main as cli_main
@@ -119,6 +121,24 @@ def test_children_left_behind_by_a_program_that_ended_are_ended(python: Interpre
     assert trace.exit_code == 0
     assert not any(alive(pid) for pid in pids)
     assert "labkit ended them" in notes(trace)
+
+
+def test_working_folder_deleted_under_the_caller_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kernel whose folder was deleted (or replaced by a fresh copy) gets told what to do."""
+    gone = tmp_path / "notebooks"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    message = "working folder no longer exists .*restart the kernel"
+    with pytest.raises(FileNotFoundError, match=message):
+        labkit.run(program("workers.py"))
+    with pytest.raises(FileNotFoundError, match=message):
+        labkit.Lab(program("workers.py"))
+    with pytest.raises(FileNotFoundError, match=message):
+        labkit.fuzz(program("workers.py"), runs=1, span=1.0)
+    assert cli_main(["run", program("workers.py")]) == 2
 
 
 def test_script_that_leaves_with_os_exit(python: Interpreter) -> None:

@@ -21,7 +21,8 @@ def _load_tracer() -> None:
         os.environ["PYTHONPATH"] = original
     else:
         os.environ.pop("PYTHONPATH", None)
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    # compared without os.getcwd(), which fails when the working folder has been deleted
+    sys.path[:] = [p for p in sys.path if not (os.path.isabs(p) and os.path.normpath(p) == here)]
 
     spec = importlib.util.spec_from_file_location(
         "_labkit_tracer",
