@@ -414,7 +414,7 @@ def _output_html(trace: Trace) -> str:
 
 def _status_html(trace: Trace, now: float, *, running: bool) -> str:
     parts = [f"<b>running</b> for {now:.1f} s (pid {trace.pid or '?'})" if running
-             else f"<b>ended</b>: {html.escape(_ending(trace))}"]
+             else f"<b>not running</b>: {html.escape(_ending(trace))}"]
     for record in trace.signals:
         if record.sent is not None:
             parts.append(f"{record.signal} sent at {record.sent:.2f} s ({record.reason})")

@@ -62,10 +62,14 @@ class TaskRecord:
     exc_message: str | None = None
 
     @property
+    def label(self) -> str:
+        """Its name and its coroutine's, e.g. "worker-1 worker" ("main" once if they match)."""
+        return self.name if self.name == self.coro else f"{self.name} {self.coro}"
+
+    @property
     def first_cancel(self) -> float | None:
         """When the first cancel request reached this task, if any did."""
         return self.cancel_requests[0].t if self.cancel_requests else None
-
 
 
 @dataclass

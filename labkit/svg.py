@@ -40,6 +40,7 @@ CHAR_WIDTH = 0.6  # of the font size: a generous estimate, so long texts are cut
 LEGEND_CHAR_WIDTH = 0.55  # an average one, to space the legend's items
 PAD, GAP = 12, 8
 MIN_STEP_W = 2  # px: the shortest step drawn; steps closer than a pixel are merged
+MARK_GAP = 11  # px between the centres of marks on a loop's row that would overlap
 TITLE_BLOCKS = 12  # running blocks listed in a lane's hover title
 HEADER_H, LEGEND_LINE_H, AXIS_H, ROW_H, LANE_H = 26, 18, 22, 18, 16
 BAD_OUTCOMES = ("destroyed-pending", "pending-at-exit", "failed")
@@ -432,19 +433,32 @@ def _loop_row(loop: LoopRecord, scale: _Scale, y: int) -> str:
             end = scale.x(stop if stop is not None else scale.end)
             parts.append(_bar(scale.x(start), max(end, scale.x(start) + 3), mid + 4, 4, colour,
                               title))
-    for t in loop.stop_calls:
-        parts.append(_mark("tick", scale.x(t), mid, INK, "lk-stop", f"loop.stop() at {_secs(t)}"))
-    for t, message in loop.close_refused:
-        title = f"loop.close() refused at {_secs(t)}: {message}"
-        parts.append(_mark("refused", scale.x(t), mid, SIGNAL, "lk-close-refused", title))
-    for t, message in loop.run_until_complete_errors:
-        title = f"run_until_complete() raised at {_secs(t)}: {message}"
-        parts.append(_mark("bang", scale.x(t), mid, SIGNAL, "lk-loop-error", title))
+    marks = [(t, "tick", INK, "lk-stop", f"loop.stop() at {_secs(t)}") for t in loop.stop_calls]
+    marks += [(t, "refused", SIGNAL, "lk-close-refused", f"loop.close() refused at {_secs(t)}: "
+               f"{message}") for t, message in loop.close_refused]
+    marks += [(t, "bang", SIGNAL, "lk-loop-error", f"run_until_complete() raised at {_secs(t)}: "
+               f"{message}") for t, message in loop.run_until_complete_errors]
     if loop.closed is not None:
-        title = f"loop.close() at {_secs(loop.closed)}"
-        parts.append(_mark("cross", scale.x(loop.closed), mid, INK, "lk-close", title))
+        closed = loop.closed
+        marks.append((closed, "cross", INK, "lk-close", f"loop.close() at {_secs(closed)}"))
+    marks.sort(key=lambda mark: mark[0])
+    for x, (_, shape, colour, cls, title) in zip(_side_by_side([scale.x(m[0]) for m in marks]),
+                                                  marks, strict=True):
+        parts.append(_mark(shape, x, mid, colour, cls, title))
     parts.append("</g>")
     return "".join(parts)
+
+
+def _side_by_side(xs: list[float]) -> list[float]:
+    """Sorted x positions moved right just enough that marks do not cover each other.
+
+    Events milliseconds apart would otherwise be drawn on top of each other; the hover title
+    of each mark keeps its exact time.
+    """
+    placed: list[float] = []
+    for x in xs:
+        placed.append(max(x, placed[-1] + MARK_GAP) if placed else x)
+    return placed
 
 
 # --- task lanes ------------------------------------------------------------------------------
@@ -536,8 +550,8 @@ def _task_lane(task: TaskRecord, scale: _Scale, y: int, index: int,
     mid = y + LANE_H / 2
     start, end = scale.x(task.created), scale.x(task.ended if task.ended is not None else scale.end)
     cancel = task.first_cancel
-    split = scale.x(cancel) if cancel is not None else end
-    label = f"{task.name} {task.coro}"
+    split = min(scale.x(cancel), end) if cancel is not None else end  # no lane past the end
+    label = task.label
     parts = [
         f'<g class="lk-lane lk-outcome-{_esc(outcome or "pending")}" data-task="{task.id}">',
         _title(_task_title(task, names)),
@@ -547,7 +561,8 @@ def _task_lane(task: TaskRecord, scale: _Scale, y: int, index: int,
         _hline(start, split, mid, WAITING, 2, cls="lk-waiting"),
     ]
     if cancel is not None:
-        parts.append(_hline(split, end, mid, CANCELLING, 3, "3 2", "lk-cancelling"))
+        if split < end:
+            parts.append(_hline(split, end, mid, CANCELLING, 3, "3 2", "lk-cancelling"))
         ticks = "".join(f"M{scale.x(r.t):.1f} {y + 1}v{LANE_H - 2}" for r in task.cancel_requests)
         title = _title("\n".join(_cancel_lines(task, names)))
         parts.append(f'<path class="lk-cancel" d="{ticks}" stroke="{CANCELLING}" '

@@ -63,7 +63,7 @@ def _task_row(task: TaskRecord, scale: _Scale, end: float) -> str:
 
 def _task_label(task: TaskRecord) -> str:
     """The task's name and coroutine, shortened from the coroutine's left end if long."""
-    label = f"{task.name} {task.coro}"
+    label = task.label
     if len(label) <= LABEL_WIDTH:
         return label
     room = max(1, LABEL_WIDTH - len(task.name) - 2)

@@ -59,7 +59,8 @@ def test_run_with_a_plan_returns_the_trace_and_shows_the_end() -> None:
     assert trace.exit_code == -signal.SIGINT
     assert {t.name: t.outcome for t in trace.tasks if t.name.startswith("worker")} == {
         "worker-0": "cancelled", "worker-1": "cancelled"}
-    assert "ended" in lab.status.value and "(exit status -2)" in lab.status.value
+    assert "<b>not running</b>: ended by" in lab.status.value
+    assert "(exit status -2)" in lab.status.value
     assert "ended by the KeyboardInterrupt it never caught" in lab.status.value
     assert "worker 0: cleanup ran" in lab.output.value
     # stderr lines keep their order: the traceback reads top to bottom

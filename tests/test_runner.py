@@ -97,8 +97,11 @@ def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> 
     [sigint] = trace.signals
     assert trace.loop_started is not None and trace.loop_started > 0.5
     assert sigint.sent is not None and sigint.sent >= trace.loop_started
-    assert sigint.handler == "asyncio.Runner"
-    assert "main: cleanup ran" in trace.stdout_text()
+    assert sigint.handler == "asyncio.Runner"  # not a KeyboardInterrupt in time.sleep()
+    # sent as the loop starts, it may reach main before or after main's first step (then main
+    # prints its cleanup): a race in the program, not in labkit. Either way main is cancelled.
+    assert trace.task("Task-1").outcome == "cancelled"
+    assert [where for _, where in trace.keyboard_interrupts] == ["asyncio.Runner.run"]
 
 
 def test_loop_in_another_thread_is_traced(python: Interpreter) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -307,3 +308,47 @@ def test_a_trace_without_tasks_still_draws() -> None:
     assert not with_class(root, "lk-lane")
     assert "no tasks were created" in text_of(root)
     assert "none" in text_of(with_class(root, "lk-signals")[0])
+
+
+def _mark_x(mark: ET.Element) -> float:
+    """The centre x of a loop-row mark, read from its first shape."""
+    shape = next(e for e in mark if e.tag in (f"{NS}circle", f"{NS}path"))
+    if shape.tag == f"{NS}circle":
+        return float(shape.get("cx", "nan"))
+    x = float(re.match(r"M([\d.]+)", shape.get("d", ""))[1])  # type: ignore[index]
+    return x + 4 if "lk-close" in mark.get("class", "").split() else x  # a cross starts at x-4
+
+
+def test_loop_marks_milliseconds_apart_do_not_cover_each_other() -> None:
+    loop = LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.4, None)], stop_calls=[0.4012],
+                      closed=0.403, close_refused=[(0.4, "Cannot close a running event loop")],
+                      run_until_complete_errors=[(0.401, "Event loop stopped before Future")])
+    root = parse(svg.render_svg(trace_of([task(1)], loops=[loop])))
+    [row] = with_class(root, "lk-loop")
+    order = ["lk-close-refused", "lk-loop-error", "lk-stop", "lk-close"]  # in time order
+    xs = [_mark_x(with_class(row, cls)[0]) for cls in order]
+    assert all(b - a >= svg.MARK_GAP for a, b in itertools.pairwise(xs)), xs
+    assert title(with_class(row, "lk-stop")[0]) == "loop.stop() at 0.401 s"  # the exact time
+
+
+def test_a_late_cancel_does_not_extend_a_finished_task() -> None:
+    late = CancelRequest(t=1.5, by=None, message=None, cancelling=0, accepted=False)
+    done = task(1, ended=1.0, cancel_requests=[late])
+    root = parse(svg.render_svg(trace_of([done])))
+    lane = lanes(root)["Task-1"]
+    assert not with_class(lane, "lk-cancelling")
+    [cap] = with_class(lane, "lk-cap")
+    assert waiting_end(lane) == pytest.approx(_mark_x_of_cap(cap), abs=0.2)
+    assert "returned False (already done)" in title(with_class(lane, "lk-cancel")[0])
+
+
+def _mark_x_of_cap(cap: ET.Element) -> float:
+    circle = next(cap.iter(f"{NS}circle"))
+    return float(circle.get("cx", "nan"))
+
+
+def test_a_task_named_like_its_coroutine_is_labelled_once() -> None:
+    root = parse(svg.render_svg(trace_of([task(1, name="busy", coro="busy")])))
+    [label] = with_class(root, "lk-label")
+    assert text_of(label) == "busy"
+    assert "busy busy" not in textview.render(trace_of([task(1, name="busy", coro="busy")]))
