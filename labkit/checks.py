@@ -259,7 +259,8 @@ def _where_cleanup_was_due(trace: Trace) -> str:
     if sent:
         return (
             f"the task lanes after the first signal at {_seconds(min(sent))}: which tasks were "
-            "cancelled, and did their finally blocks get to run?"
+            "cancelled, and did their finally blocks get to run? (Cleanup run by a thread has "
+            "no lane: look at the stderr and the loop's shutdown_default_executor instead.)"
         )
     if trace.ended is not None:
         return f"the task lanes before the program ended at {_seconds(trace.ended)}"

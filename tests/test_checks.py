@@ -98,6 +98,7 @@ def test_cleanup_ran() -> None:
     sigint = traced("09b").signals[0].sent
     assert sigint is not None
     assert f"after the first signal at {sigint:.2f} s" in broken.look_at
+    assert "Cleanup run by a thread has no lane" in broken.look_at
 
     fixed = done(traced("09c"))  # shield() and wait: the commit completes
     assert fixed.passed, fixed
