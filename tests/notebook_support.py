@@ -42,8 +42,12 @@ def execute(
     *,
     replace: Mapping[str, str] | None = None,
     after: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> nbformat.NotebookNode:
-    """Run notebook ``name`` headless; return it with its outputs and the ``after`` cells."""
+    """Run notebook ``name`` headless; return it with its outputs and the ``after`` cells.
+
+    ``env`` is the kernel's whole environment (by default this process's).
+    """
     nb = load(name)
     for cell_id, source in (replace or {}).items():
         cell_by_id(nb, cell_id).source = source
@@ -51,7 +55,10 @@ def execute(
         nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent(code)))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()
+    if env is None:
+        client.execute()
+    else:
+        client.execute(env=dict(env))
     return nb
 
 

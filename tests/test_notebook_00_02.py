@@ -53,6 +53,8 @@ NB00 = "00-start-here.ipynb"
 
 FACTS_00 = """
 import json
+killed = await tour.run(interrupt=["KILL@2"])  # "Try it yourself", steps 2 and 3
+twice = await tour.run(interrupt=["INT@2", "INT@2.5"])
 before = answer.value
 button.click()
 once = answer.value
@@ -68,6 +70,10 @@ print(json.dumps({
              "keyboard_interrupts": [where for _, where in tour_trace.keyboard_interrupts],
              "uncaught": [exc for _, exc, _ in tour_trace.uncaught],
              "status": tour.status.value},
+    "killed": {"stdout": killed.stdout_text().splitlines(),
+               "outcomes": {t.name: t.outcome for t in killed.tasks}},
+    "twice": {"stdout": twice.stdout_text().splitlines(),
+              "outcomes": {t.name: t.outcome for t in twice.tasks}, "exit": twice.exit_code},
     "stopped": stopped,
     "real": {"state": state(real_leftover), "log": [x for x in real_log if isinstance(x, str)]},
     "nested": {"state_now": state(nested_leftover)},
@@ -113,11 +119,24 @@ def test_00_tour_run_ctrl_c_under_asyncio_run(nb00: Any) -> None:
     assert all(outcomes[name] == "finished" for name, coro in coros.items() if "shutdown" in coro)
     assert "quick: done" in tour["stdout"] and "slow: cleanup" in tour["stdout"]
     assert "slow: done" not in tour["stdout"]
+    # both cleanups awaited their second: quick's before the Ctrl+C, slow's after it
+    assert {"quick: cleanup done", "slow: cleanup done"} <= set(tour["stdout"])
     assert tour["handlers"] == ["asyncio.Runner"]
     assert tour["keyboard_interrupts"] == ["asyncio.Runner.run"]
     assert tour["uncaught"] == ["KeyboardInterrupt"]
     assert tour["exit"] == -2
     assert "ended" in tour["status"] and "KeyboardInterrupt" in tour["status"]
+
+
+def test_00_try_it_kill_and_a_second_ctrl_c(nb00: Any) -> None:
+    """Steps 2 and 3 of "Try it yourself": what Kill and Ctrl+C again leave out."""
+    killed, twice = nb00["killed"], nb00["twice"]
+    assert "quick: cleanup done" in killed["stdout"]
+    assert not any(line.startswith("slow: cleanup") for line in killed["stdout"])
+    assert killed["outcomes"]["slow"] == "pending-at-exit"
+    # the second Ctrl+C arrives while slow awaits in its finally block: that await is cut short
+    assert "slow: cleanup" in twice["stdout"] and "slow: cleanup done" not in twice["stdout"]
+    assert twice["exit"] == -2
 
 
 def test_00_asyncio_run_fails_in_the_kernel_and_the_ways_around_it(nb00: Any) -> None:
