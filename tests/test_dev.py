@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import signal
 import socket
@@ -33,13 +34,15 @@ def _group_alive(pgid: int) -> bool:
 def test_dev_lab_serves_the_project_and_opens_the_first_notebook(tmp_path: Path) -> None:
     port, token = _free_port(), "devpy-test-token"
     log = tmp_path / "lab.log"
+    terminal, keyboard = pty.openpty()  # Jupyter takes Ctrl+C only from a terminal
     with log.open("w") as out:
         lab = subprocess.Popen(
             [sys.executable, "dev.py", "lab", "--no-browser", f"--port={port}",
              "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
-            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdin=keyboard, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    os.close(keyboard)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
@@ -63,10 +66,13 @@ def test_dev_lab_serves_the_project_and_opens_the_first_notebook(tmp_path: Path)
         assert re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/notebooks/00-start-here\.ipynb"
                          r"\?token=", printed), printed
     finally:
-        lab.send_signal(signal.SIGINT)  # Ctrl+C; without a terminal Jupyter stops at once
+        for _ in range(2):  # "Press Ctrl+C twice to stop it"
+            lab.send_signal(signal.SIGINT)
+            time.sleep(0.5)
         try:
             lab.wait(timeout=30)
         finally:
+            os.close(terminal)
             if _group_alive(lab.pid):
                 os.killpg(lab.pid, signal.SIGKILL)
     assert not _group_alive(lab.pid)
