@@ -107,7 +107,7 @@ class Child:
         try:
             os.killpg(self.pid, signum)
         except (ProcessLookupError, PermissionError):
-            return bool(watchdog.marked_processes(self.mark))
+            return False
         return True
 
     def anything_left(self) -> bool:
