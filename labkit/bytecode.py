@@ -6,8 +6,9 @@ modules from source every time where no ``.pyc`` files can be written or read (e
 ``PYTHONDONTWRITEBYTECODE``), some milliseconds a run. So the runner has the program's own
 interpreter compile them once into a file in labkit's cache folder, ``~/.cache/labkit`` (or
 ``$XDG_CACHE_HOME/labkit``, or ``$LABKIT_CACHE_DIR``), and names that file to the tracer in the
-environment. The file's name is a hash of the interpreter (path, size, modification time) and of
-the tracer's sources and folder, so a changed tracer or an upgraded interpreter gets a new file.
+environment. The file's name is a hash of the interpreter (path, size, modification time,
+version) and of the tracer's sources and folder, so a changed tracer or an upgraded interpreter
+gets a new file.
 
 Nothing here is needed for tracing to work: if the folder cannot be written, the interpreter
 cannot compile, or the file turns out to be unusable (another Python version wrote it, it is
@@ -67,12 +68,14 @@ def tracer_sources() -> dict[str, str]:
     return sources
 
 
-def compiled_tracer(python: str) -> str | None:
-    """The path of the tracer compiled by ``python``, compiling it now if there is none yet;
-    None if that cannot be done (the tracer then compiles itself in the program)."""
+def compiled_tracer(python: str, version: str = "") -> str | None:
+    """The path of the tracer compiled by ``python`` (which says it is ``version``), compiling
+    it now if there is none yet; None if that cannot be done (the tracer then compiles itself in
+    the program). The version tells apart the interpreters one path can stand for (a pyenv
+    shim)."""
     try:
         sources = tracer_sources()
-        path = cache_dir() / f"tracer-{_key(python, sources)}.bin"
+        path = cache_dir() / f"tracer-{_key(python, version, sources)}.bin"
         if not path.is_file():
             _compile(python, sources, path)
     except (OSError, ValueError, subprocess.SubprocessError):
@@ -80,12 +83,12 @@ def compiled_tracer(python: str) -> str | None:
     return str(path)
 
 
-def _key(python: str, sources: dict[str, str]) -> str:
+def _key(python: str, version: str, sources: dict[str, str]) -> str:
     """A hash of everything the compiled file depends on."""
     real = os.path.realpath(python)
     stat = os.stat(real)
-    digest = hashlib.sha256(repr((FORMAT, real, stat.st_size, stat.st_mtime_ns, TRACER_DIR,
-                                  sorted(sources.items()))).encode())
+    digest = hashlib.sha256(repr((FORMAT, real, stat.st_size, stat.st_mtime_ns, version,
+                                  TRACER_DIR, sorted(sources.items()))).encode())
     return digest.hexdigest()[:32]
 
 

@@ -267,7 +267,8 @@ class ProgramRun:
             raise RuntimeError("this run has already been started")
         if not (working_directory(self.cwd) / self.script).exists():
             self._note(f"the script {self.script!r} does not exist")
-        tracer_code = compiled_tracer(self.interpreter.path)  # before the clock starts
+        # before the clock starts: compiling, the first time, takes a moment
+        tracer_code = compiled_tracer(self.interpreter.path, self.interpreter.version)
         self.origin = time.monotonic()
         self.builder.origin = self.origin
         self._child = Child(self.argv, cwd=self.cwd, env=self.env, tracer_code=tracer_code)

@@ -68,7 +68,7 @@ def test_a_damaged_or_foreign_file_is_not_used(
 def test_a_file_compiled_for_another_folder_is_not_used(
     python: Interpreter, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = Path(bytecode.compiled_tracer(python.path) or "")
+    path = Path(bytecode.compiled_tracer(python.path, python.version) or "")
     sources = bytecode.tracer_sources()
     with monkeypatch.context() as patch:
         patch.setattr(bytecode, "TRACER_DIR", "/somewhere/else/tracer")
@@ -83,10 +83,12 @@ def test_a_program_run_with_optimizations_compiles_its_own(
     assert _report(python) == "compiled ahead: none\n"
 
 
-def test_a_changed_tracer_gets_a_file_of_its_own(python: Interpreter) -> None:
+def test_a_changed_tracer_or_interpreter_gets_a_file_of_its_own(python: Interpreter) -> None:
     sources = bytecode.tracer_sources()
     changed = dict(sources, protocol=sources["protocol"] + "\n# changed\n")
-    assert bytecode._key(python.path, changed) != bytecode._key(python.path, sources)
+    key = bytecode._key(python.path, python.version, sources)
+    assert bytecode._key(python.path, python.version, changed) != key
+    assert bytecode._key(python.path, "3.99.0", sources) != key  # a shim, now another Python
 
 
 def test_without_a_writable_cache_the_tracer_compiles_itself(
@@ -95,7 +97,7 @@ def test_without_a_writable_cache_the_tracer_compiles_itself(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("LABKIT_CACHE_DIR", str(blocker / "cache"))  # cannot be a folder
-    assert bytecode.compiled_tracer(python.path) is None
+    assert bytecode.compiled_tracer(python.path, python.version) is None
     assert _report(python) == "compiled ahead: none\n"
 
 
@@ -109,5 +111,5 @@ def test_the_trace_is_the_same_with_or_without_the_cache(
     [made] = cache.glob("tracer-*.bin")
     made.write_bytes(_cut_short(made.read_bytes()))
     damaged = summary()
-    monkeypatch.setattr(runner, "compiled_tracer", lambda python: None)
+    monkeypatch.setattr(runner, "compiled_tracer", lambda python, version: None)
     assert compiled_then == loaded == damaged == summary()
