@@ -95,6 +95,30 @@ def test_spawns_pack_and_unpack_exactly() -> None:
     assert pack_spawns([]) == (b"", "") and unpack_spawns(b"", "") == []
 
 
+def test_many_steps_travel_in_small_frames_in_order() -> None:
+    from labkit.tracer.channel import STEPS_PER_FRAME
+
+    read, write = os.pipe()
+    try:
+        channel = Channel(write)
+        steps = [value for step in range(2 * STEPS_PER_FRAME + 5) for value in (step, 1, 2)]
+        channel.steps.extend(steps)
+        channel.spawns.extend([7, 1, "Task-1", "job", 0, 1])
+        channel.flush()
+        os.close(write)
+        data = b""
+        while chunk := os.read(read, 1 << 16):
+            data += chunk
+    finally:
+        os.close(read)
+    frames = _frames(data)
+    assert len(frames) == 3
+    assert [record[0] for record in frames[0]] == ["task_spawns", "task_steps"]
+    sent = [value for frame in frames for record in frame if record[0] == "task_steps"
+            for value in unpack_integers(record[2])]
+    assert sent == steps
+
+
 def test_an_oversized_frame_is_skipped_and_the_next_one_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
