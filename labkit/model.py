@@ -15,7 +15,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .tracer.protocol import BARE_KEYS, FIELDS, KEYS
+from .tracer.protocol import (
+    BARE_KEYS,
+    FIELDS,
+    INTEGER,
+    KEYS,
+    unpack_integers,
+    unpack_spawns,
+)
 
 OUTCOMES = ("finished", "failed", "cancelled", "destroyed-pending", "pending-at-exit")
 """Every task ends with one of these. The last two mean it never finished on its event loop."""
@@ -24,6 +31,8 @@ MAX_STEPS = 200_000
 """Step intervals kept per trace; past this only each task's total running time is kept."""
 
 TASK_KINDS = frozenset(kind for kind in FIELDS if kind.startswith("task_"))
+PACKED_BYTES = {"task_steps": 3 * INTEGER, "task_spawns": 6 * INTEGER}
+"""Bytes a step or a spawn takes in a packed record (see ``tracer.protocol``)."""
 """The tracer's records about tasks: the bulk of a busy trace, and what ``fold`` may defer."""
 DEFERRED_LIMIT = 250_000
 """Deferred task records (a step counts as one) that make ``add_records`` fold at once."""
@@ -222,9 +231,10 @@ class TraceBuilder:
         others: list[Sequence[Any]] = []
         count = 0
         for record in records:
-            if record[0] in TASK_KINDS:
+            kind = record[0]
+            if kind in TASK_KINDS:
                 tasks.append(record)
-                count += len(record[2]) // 3 if record[0] == "task_steps" else 1
+                count += len(record[2]) // PACKED_BYTES[kind] if kind in PACKED_BYTES else 1
             else:
                 others.append(record)
         if tasks:
@@ -270,7 +280,10 @@ class TraceBuilder:
             if kind == "task_steps":
                 self._steps(record[2])
                 continue
-            if kind == "task_spawned":  # the commonest record: the same dict, built directly
+            if kind == "task_spawns":
+                self._spawns(record[2], record[3])
+                continue
+            if kind == "task_spawned":  # the dict _spawns builds, built directly
                 _, t, task, name, coro, parent, loop, eager = record
                 event = {"kind": kind, "t": (t - origin) // 1000 / 1e6, "task": task,
                          "name": name, "coro": coro, "parent": parent, "loop": loop,
@@ -293,6 +306,9 @@ class TraceBuilder:
         if kind == "task_steps":
             self._steps(event["packed"])
             return  # steps live in the task records, not in the event list
+        if kind == "task_spawns":
+            self._spawns(event["packed"], event["text"])
+            return
         if "source" not in event:
             event["source"] = "tracer"
         event["t"] = self._seconds(event["t"])
@@ -415,15 +431,27 @@ class TraceBuilder:
         """Seconds since the start, to the nearest microsecond (integer arithmetic: exact)."""
         return (t_ns - self._origin_ns + 500) // 1000 / 1e6
 
-    def _steps(self, packed: Iterable[int]) -> None:
-        """Fold steps, ``task, start, end, ...`` (ns), into the tasks: the hot loop of a busy
-        trace, so ``_seconds`` and ``_on_task_exited`` are written out in it. A negative
+    def _spawns(self, packed: bytes, text: str) -> None:
+        """Apply packed spawns (see ``tracer.protocol``) as their ``task_spawned`` events."""
+        events = self.trace.events
+        spawned = self._on_task_spawned
+        origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
+        for t, task, name, coro, parent, loop in unpack_spawns(packed, text):
+            event = {"kind": "task_spawned", "t": (t - origin) // 1000 / 1e6, "task": task,
+                     "name": name, "coro": coro, "parent": parent, "loop": loop,
+                     "eager": False, "source": "tracer"}
+            events.append(event)
+            spawned(event)
+
+    def _steps(self, packed: bytes) -> None:
+        """Fold packed steps, ``task, start, end, ...`` (ns), into the tasks: the hot loop of a
+        busy trace, so ``_seconds`` and ``_on_task_exited`` are written out in it. A negative
         ``task`` is the step a task finished in (see ``tracer.protocol``)."""
         tasks = self._tasks
         events = self.trace.events
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
         room = MAX_STEPS - self._steps_kept
-        values = iter(packed)
+        values = iter(unpack_integers(packed))
         for task_id, start_ns, end_ns in zip(values, values, values, strict=True):
             end = (end_ns - origin) // 1000 / 1e6
             finished = task_id < 0

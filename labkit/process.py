@@ -20,14 +20,18 @@ import sys
 from pathlib import Path
 
 from . import watchdog
+from .bytecode import ENV_CODE
 from .tracer import protocol
 
 PIPE_SIZE = 1 << 20
 INJECT_DIR = str(Path(__file__).parent / "tracer" / "inject")
 
 
-def traced_environment(base: dict[str, str] | None, trace_fd: int, mark: str) -> dict[str, str]:
-    """The child's environment: the caller's, the run's mark, and what the tracer needs."""
+def traced_environment(
+    base: dict[str, str] | None, trace_fd: int, mark: str, tracer_code: str | None = None
+) -> dict[str, str]:
+    """The child's environment: the caller's, the run's mark, and what the tracer needs
+    (``tracer_code``: the tracer compiled ahead for the child's interpreter, see ``bytecode``)."""
     env = dict(os.environ if base is None else base)
     env[watchdog.MARK_VARIABLE] = mark
     original = env.get("PYTHONPATH", "")
@@ -35,6 +39,8 @@ def traced_environment(base: dict[str, str] | None, trace_fd: int, mark: str) ->
     env[protocol.ENV_PYTHONPATH] = original
     env[protocol.ENV_FD] = str(trace_fd)
     env[protocol.ENV_RESTORE_SIGINT] = "1"
+    if tracer_code is not None:
+        env[ENV_CODE] = tracer_code
     return env
 
 
@@ -66,6 +72,7 @@ class Child:
         *,
         cwd: str | None = None,
         env: dict[str, str] | None = None,
+        tracer_code: str | None = None,
     ) -> None:
         self.mark = secrets.token_hex(8)
         trace_read, trace_write = os.pipe()
@@ -78,7 +85,7 @@ class Child:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(trace_write,),
-                env=traced_environment(env, trace_write, self.mark),
+                env=traced_environment(env, trace_write, self.mark, tracer_code),
                 cwd=cwd,
                 start_new_session=True,
             )

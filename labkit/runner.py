@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bytecode import compiled_tracer
 from .interpreters import Interpreter, resolve
 from .model import UNREADABLE, Trace, TraceBuilder
 from .process import Child, disposition
@@ -266,9 +267,11 @@ class ProgramRun:
             raise RuntimeError("this run has already been started")
         if not (working_directory(self.cwd) / self.script).exists():
             self._note(f"the script {self.script!r} does not exist")
+        # before the clock starts: compiling, the first time, takes a moment
+        tracer_code = compiled_tracer(self.interpreter.path, self.interpreter.version)
         self.origin = time.monotonic()
         self.builder.origin = self.origin
-        self._child = Child(self.argv, cwd=self.cwd, env=self.env)
+        self._child = Child(self.argv, cwd=self.cwd, env=self.env, tracer_code=tracer_code)
         self._add_runner_event("spawned", pid=self._child.pid, argv=self.argv,
                                python=self.interpreter.version)
         self._thread = threading.Thread(target=self._main, name="labkit-run", daemon=True)

@@ -7,6 +7,7 @@ import gc
 import pytest
 
 from labkit.model import UNREADABLE, TraceBuilder
+from labkit.tracer.protocol import pack_integers, pack_spawns
 
 ORIGIN_NS = 5_000_000_000
 
@@ -29,7 +30,7 @@ def test_deferred_task_records_wait_for_fold_and_others_do_not() -> None:
     builder.add_records([
         ("loop_created", _ms(1), 1, "MainThread"),
         _spawned(1, 2),
-        ("task_steps", _ms(3), [1, _ms(3), _ms(4), -1, _ms(5), _ms(5.9996)]),
+        ("task_steps", _ms(3), pack_integers([1, _ms(3), _ms(4), -1, _ms(5), _ms(5.9996)])),
     ], defer_tasks=True)
     assert [loop.id for loop in builder.trace.loops] == [1]
     assert builder.trace.tasks == []
@@ -43,6 +44,17 @@ def test_deferred_task_records_wait_for_fold_and_others_do_not() -> None:
     exited = [e for e in builder.trace.events if e["kind"] == "task_exited"]
     assert exited == [{"kind": "task_exited", "t": 0.006, "task": 1, "outcome": "finished",
                        "exc_type": None, "exc_message": None, "source": "tracer"}]
+
+
+def test_packed_spawns_become_the_same_events_as_spawn_records() -> None:
+    one, other = _builder(), _builder()
+    one.add_records([_spawned(1, 2), ("task_spawned", _ms(3), 2, "b", "job", 1, 1, False)])
+    packed, text = pack_spawns([_ms(2), 1, "Task-1", "job", 0, 1, _ms(3), 2, "b", "job", 1, 1])
+    other.add_records([("task_spawns", _ms(2), packed, text)], defer_tasks=True)
+    other.fold()
+    assert one.trace.events == other.trace.events
+    assert [(t.id, t.name, t.parent) for t in other.trace.tasks] == [(1, "Task-1", None),
+                                                                     (2, "b", 1)]
 
 
 @pytest.mark.parametrize("collecting", [True, False])

@@ -11,11 +11,26 @@ import pytest
 from labkit import runner
 from labkit.runner import _FrameReader
 from labkit.tracer.channel import Channel
-from labkit.tracer.protocol import FRAME_HEADER, decode_frame, encode_frame
+from labkit.tracer.protocol import (
+    FRAME_HEADER,
+    decode_frame,
+    encode_frame,
+    pack_integers,
+    pack_spawns,
+    unpack_integers,
+    unpack_spawns,
+)
 
 
 class Label(str):
     """A str subclass, which marshal does not take as it is."""
+
+
+class Long(str):
+    """A str subclass that says it is longer than it is."""
+
+    def __len__(self) -> int:
+        return 1000
 
 
 class Level(enum.IntEnum):
@@ -36,7 +51,8 @@ def test_values_marshal_does_not_take_travel_as_plain_values() -> None:
 
 
 def test_frames_are_whole_whatever_the_reads() -> None:
-    batches = [[("hello", 1, 2, "3.11", "/py", [])], [("task_steps", 5, [1, 5, 6, -1, 7, 9])]]
+    batches = [[("hello", 1, 2, "3.11", "/py", [])],
+               [("task_steps", 5, pack_integers([1, 5, 6, -1, 7, 9]))]]
     data = b"".join(encode_frame(batch) for batch in batches)
     reader = _FrameReader()
     payloads = []
@@ -48,6 +64,59 @@ def test_frames_are_whole_whatever_the_reads() -> None:
         [tuple(record) for record in batch] for batch in batches
     ]
     assert not reader.buffer
+
+
+def test_integers_pack_and_unpack_exactly() -> None:
+    now = 1 << 50  # monotonic_ns() values need more than 32 bits
+    values = [1, now, now + 1, -(1 << 40), 0, (1 << 63) - 1]
+    assert unpack_integers(pack_integers(values)) == tuple(values)
+    assert pack_integers([]) == b"" and unpack_integers(b"") == ()
+
+
+def test_spawns_pack_and_unpack_exactly() -> None:
+    now = 1 << 50
+    flat: list[object] = [
+        now, 1, "Task-1", "main", 0, 1,
+        now + 5, 2, "", "job", 1, 0,  # an empty name; no loop the tracer numbered
+        now + 9, 3, "naïve\x00ünïcode 🐍", "Outer.<locals>.job", 2, 1,
+        now + 12, 4, Label("a str subclass"), 42, 2, 1,  # a __qualname__ that is no str
+        now + 15, 5, Long("long"), "job", 0, 0,
+    ]
+    packed, text = pack_spawns(flat)
+    [[record]] = _frames(encode_frame([("task_spawns", now, packed, text)]))
+    assert record[:2] == ("task_spawns", now)
+    assert unpack_spawns(*record[2:]) == [
+        (now, 1, "Task-1", "main", None, 1),
+        (now + 5, 2, "", "job", 1, None),
+        (now + 9, 3, "naïve\x00ünïcode 🐍", "Outer.<locals>.job", 2, 1),
+        (now + 12, 4, "a str subclass", "42", 2, 1),
+        (now + 15, 5, "long", "job", None, None),
+    ]
+    assert pack_spawns([]) == (b"", "") and unpack_spawns(b"", "") == []
+
+
+def test_many_steps_travel_in_small_frames_in_order() -> None:
+    from labkit.tracer.channel import STEPS_PER_FRAME
+
+    read, write = os.pipe()
+    try:
+        channel = Channel(write)
+        steps = [value for step in range(2 * STEPS_PER_FRAME + 5) for value in (step, 1, 2)]
+        channel.steps.extend(steps)
+        channel.spawns.extend([7, 1, "Task-1", "job", 0, 1])
+        channel.flush()
+        os.close(write)
+        data = b""
+        while chunk := os.read(read, 1 << 16):
+            data += chunk
+    finally:
+        os.close(read)
+    frames = _frames(data)
+    assert len(frames) == 3
+    assert [record[0] for record in frames[0]] == ["task_spawns", "task_steps"]
+    sent = [value for frame in frames for record in frame if record[0] == "task_steps"
+            for value in unpack_integers(record[2])]
+    assert sent == steps
 
 
 def test_an_oversized_frame_is_skipped_and_the_next_one_read(

@@ -123,3 +123,16 @@ def test_task_calls_right_and_wrong_behave_as_without_the_tracer(python: Interpr
     assert trace.stdout_text() == plain.stdout
     assert trace.stderr_text() == plain.stderr
     assert {trace.task(name).coro for name in ("named", "by-name")} == {"job"}
+
+
+def test_an_eager_factory_before_the_loop_runs_schedules_the_first_step(
+    python: Interpreter,
+) -> None:
+    """eager_start runs a task's first step at once only on a running loop."""
+    if python.version.startswith("3.11"):
+        pytest.skip("eager tasks are new in Python 3.12")
+    trace = labkit.run(program("eager_before_the_loop.py"), python=python)
+    assert trace.exit_code == 0, trace.stderr_text()
+    scheduled, eager = trace.task("scheduled"), trace.task("eager")
+    assert (scheduled.eager, len(scheduled.steps), scheduled.outcome) == (False, 2, "finished")
+    assert (eager.eager, len(eager.steps), eager.outcome) == (True, 2, "finished")

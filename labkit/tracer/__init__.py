@@ -2,8 +2,9 @@
 
 Standard library only, so it can be loaded into any CPython 3.11+ interpreter without installing
 anything there. ``inject/sitecustomize.py`` loads this package under the private name
-``_labkit_tracer`` and calls :func:`install` before the script's first line runs; the script is
-then run exactly as ``python script.py`` would run it.
+``_labkit_tracer`` (from code the runner compiled ahead for this interpreter, ``labkit.bytecode``,
+when it can) and calls :func:`install` before the script's first line runs; the script is then
+run exactly as ``python script.py`` would run it.
 
 Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
 ``loops`` and ``signals`` (the hooks), ``frames`` (keeps the tracer out of printed tracebacks).

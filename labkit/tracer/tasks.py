@@ -12,7 +12,13 @@ bookkeeping around the step (asking the loop for its debug mode and whether it r
 a task that goes on waiting): well under a microsecond, or about one if it goes on waiting.
 
 These hooks run for every task and every step, so they are written for speed: they append
-straight to the channel's lists, and call a helper only once a task, when it ends.
+straight to the channel's flat lists, read only what the record needs, and call a helper only
+for the rare cases (a task that fails or is cancelled, a Task() call other than
+loop.create_task's). What is left is mostly the price of running Python code at all: on the
+churn benchmark (CPython 3.11) about 13,000 instructions a task, a third of them for calling a
+Python ``__init__`` (with keywords, twice) around the C one, and about 4,000 a step (the
+wrapper's frame, its checks, two clock reads, ``done()`` and the record, a few hundred each),
+as ``benchmarks/instructions.py`` counts them.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import time
 from typing import Any
 
 from .channel import BATCH_SIZE, Channel
+from .protocol import SPAWN_VALUES
 
 _MISSING: Any = object()  # an argument not given to Task()
 
@@ -35,12 +42,24 @@ def loop_id(loop: object) -> int | None:
     return getattr(loop, "_labkit_id", None)
 
 
+def _task_of_loop() -> Any:
+    """``dict.get`` of the table asyncio keeps of the task each running loop is stepping, or,
+    if this version keeps no such table, ``current_task`` given a loop or None."""
+    table = getattr(asyncio.tasks, "_current_tasks", None)
+    if isinstance(table, dict):
+        return table.get  # what current_task(loop) reads (a Python function on 3.11)
+
+    def task_of_loop(loop: Any) -> Any:
+        return None if loop is None else asyncio.tasks.current_task(loop)
+    return task_of_loop
+
+
+_running_loop = asyncio.events._get_running_loop
+
+
 def _current_task_id() -> int | None:
-    try:
-        current = asyncio.tasks.current_task()
-    except RuntimeError:  # no running loop in this thread
-        return None
-    return getattr(current, "_labkit_id", None)
+    """The tracer's number for the task running in this thread, if any."""
+    return getattr(_task_of_loop()(_running_loop()), "_labkit_id", None)
 
 
 def install(channel: Channel) -> type:
@@ -48,16 +67,20 @@ def install(channel: Channel) -> type:
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
     base_init: Any = base.__init__
     base_del = base.__del__
-    current_task = asyncio.tasks.current_task
+    task_of_loop = _task_of_loop()
+    running_loop = _running_loop
     task_ids = itertools.count(1)
     emit = channel.emit
     emit_at = channel.emit_at
     flush = channel.flush
     records = channel.records
     add_step = channel.steps.extend  # flat: task, start, end, task, start, end, ...
+    spawns = channel.spawns
+    add_spawn = spawns.extend  # flat, SPAWN_VALUES a spawn
+    spawn_batch = BATCH_SIZE * SPAWN_VALUES
     clock = time.monotonic_ns
 
-    def last_step(task: Any, task_id: int, start: int, end: int) -> None:
+    def ended(task: Any, task_id: int, start: int, end: int) -> None:
         """Record the step a task finished in, and how it ended (at the step's end)."""
         if task.cancelled():
             add_step((task_id, start, end))
@@ -75,45 +98,55 @@ def install(channel: Channel) -> type:
         if len(records) >= BATCH_SIZE:
             flush()
 
+    def other_call(task: Any, task_id: int, parent: int, start: int, coro: Any,
+                   args: tuple[Any, ...], given: dict[str, Any], more: dict[str, Any]) -> None:
+        """Any Task() call but loop.create_task's: passed on as it was made (a wrong one fails
+        in C's own words; a keyword given as None is C's default), and recorded on its own,
+        with the first step if it ran eagerly, inside the call."""
+        base_init(task, *(() if coro is _MISSING else (coro,)), *args,
+                  **{key: value for key, value in given.items() if value is not None}, **more)
+        end = clock()
+        # eager_start runs the first step only on a running loop (else it is scheduled)
+        eager = bool(more.get("eager_start")) and task.get_loop().is_running()
+        coro = more.get("coro", coro)  # Task(coro=...)
+        coro_name = getattr(coro, "__qualname__", None)
+        records.append((
+            "task_spawned", start, task_id, task.get_name(),
+            type(coro).__qualname__ if coro_name is None else coro_name, parent or None,
+            getattr(task.get_loop(), "_labkit_id", None), eager,
+        ))
+        if eager:
+            if task.done():
+                ended(task, task_id, start, end)
+            else:
+                add_step((task_id, start, end))
+        if len(records) >= BATCH_SIZE:
+            flush()
+
     class Task(base):  # type: ignore[valid-type,misc]
         __slots__ = ("_labkit_id",)
 
         def __init__(
-            self, coro: Any = _MISSING, /, *args: Any, loop: Any = _MISSING,
-            name: Any = _MISSING, context: Any = _MISSING, **more: Any,
+            self, coro: Any = _MISSING, /, *args: Any, loop: Any = None, name: Any = None,
+            context: Any = None, **more: Any,
         ) -> None:
             # the id first: an eager first step, run by base_init, may look this task up
             self._labkit_id = task_id = next(task_ids)
-            try:
-                parent = getattr(current_task(), "_labkit_id", None)
-            except RuntimeError:  # no running loop in this thread
-                parent = None
-            eager = bool(more.get("eager_start"))
+            parent = getattr(task_of_loop(running_loop()), "_labkit_id", 0)
             start = clock()
-            if (  # loop.create_task's call, spelled out: forwarding *args, **kwargs costs more
-                not args and not more and coro is not _MISSING and loop is not _MISSING
-                and name is not _MISSING and context is not _MISSING
-            ):
-                base_init(self, coro, loop=loop, name=name, context=context)
-            else:  # any other call goes on as it was made (a wrong one fails in C's own words)
-                given = {key: value for key, value in
-                         (("loop", loop), ("name", name), ("context", context))
-                         if value is not _MISSING}
-                base_init(self, *(() if coro is _MISSING else (coro,)), *args, **given, **more)
-                coro = more.get("coro", coro)  # Task(coro=...)
-            end = clock() if eager else 0  # an eager task's first step ran in base_init
+            if args or more or coro is _MISSING:
+                other_call(self, task_id, parent, start, coro, args,
+                           {"loop": loop, "name": name, "context": context}, more)
+                return
+            # loop.create_task's call, Task(coro, loop=, name=, context=): the common one
+            base_init(self, coro, loop=loop, name=name, context=context)
             coro_name = getattr(coro, "__qualname__", None)
-            records.append((
-                "task_spawned", start, task_id, self.get_name(),
+            add_spawn((  # SPAWN_VALUES: see protocol.py
+                start, task_id, self.get_name(),
                 type(coro).__qualname__ if coro_name is None else coro_name, parent,
-                getattr(self.get_loop(), "_labkit_id", None), eager,
+                getattr(self.get_loop() if loop is None else loop, "_labkit_id", 0),
             ))
-            if eager:
-                if self.done():
-                    last_step(self, task_id, start, end)
-                else:
-                    add_step((task_id, start, end))
-            if len(records) >= BATCH_SIZE:
+            if len(spawns) >= spawn_batch:
                 flush()
 
         def cancel(self, msg: Any = None) -> bool:
@@ -133,9 +166,14 @@ def install(channel: Channel) -> type:
             return count
 
         def __del__(self) -> None:
-            if not self.done():
-                emit("task_destroyed", self._labkit_id)
-            base_del(self)  # asyncio's "destroyed but pending" log
+            if self.done():
+                # asyncio's __del__ has nothing to do for a done task unless it is to say
+                # "Task exception was never retrieved" (tasks.py's _PyTask shows the logic)
+                if self._log_traceback:
+                    base_del(self)
+                return
+            emit("task_destroyed", self._labkit_id)
+            base_del(self)  # asyncio's "Task was destroyed but it is pending!"
 
     Task.__module__ = base.__module__
     Task.__qualname__ = base.__qualname__
@@ -173,10 +211,12 @@ def install(channel: Channel) -> type:
             handle_run(self)
         finally:
             end = clock()
-            if task.done():  # a task can only finish inside one of its steps
-                last_step(task, task_id, start, end)
-            else:
+            if not task.done():
                 add_step((task_id, start, end))
+            elif task._exception is None and not task.cancelled():  # it returned: see protocol
+                add_step((-task_id, start, end))
+            else:  # a task can only finish inside one of its steps
+                ended(task, task_id, start, end)
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return Task
