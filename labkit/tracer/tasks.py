@@ -15,9 +15,9 @@ These hooks run for every task and every step, so they are written for speed: th
 straight to the channel's flat lists, read only what the record needs, and call a helper only
 for the rare cases (a task that fails or is cancelled, a Task() call other than
 loop.create_task's). What is left is mostly the price of running Python code at all: on the
-churn benchmark (CPython 3.11) about 13,000 instructions a task, a third of them for calling a
+churn benchmark (CPython 3.11) about 12,500 instructions a task, a third of them for calling a
 Python ``__init__`` (with keywords, twice) around the C one, and about 4,000 a step (the
-wrapper's frame, its checks, two clock reads, ``done()`` and the record, a few hundred each),
+wrapper's frame, its checks, two clock reads, the task's state and the record, a few hundred each),
 as ``benchmarks/instructions.py`` counts them.
 """
 
