@@ -37,6 +37,14 @@ class Level(enum.IntEnum):
     HIGH = 3
 
 
+def _read_to_end(fd: int) -> bytes:
+    """Everything written on the pipe once its write end is closed."""
+    data = b""
+    while chunk := os.read(fd, 1 << 16):
+        data += chunk
+    return data
+
+
 def _frames(data: bytes) -> list[list[tuple[object, ...]]]:
     payloads, oversized = _FrameReader().feed(data)
     assert oversized == 0
@@ -106,9 +114,7 @@ def test_many_steps_travel_in_small_frames_in_order() -> None:
         channel.spawns.extend([7, 1, "Task-1", "job", 0, 1])
         channel.flush()
         os.close(write)
-        data = b""
-        while chunk := os.read(read, 1 << 16):
-            data += chunk
+        data = _read_to_end(read)
     finally:
         os.close(read)
     frames = _frames(data)
@@ -168,9 +174,7 @@ def test_a_frame_cut_short_by_a_signal_is_finished_first(monkeypatch: pytest.Mon
             channel.emit("keyboard_interrupt", "signal handler: default")
         channel.emit("exit", "KeyboardInterrupt")
         os.close(write)
-        data = b""
-        while chunk := os.read(read, 1 << 16):
-            data += chunk
+        data = _read_to_end(read)
     finally:
         os.close(read)
     records = [record for frame in _frames(data) for record in frame]
