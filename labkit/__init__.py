@@ -13,9 +13,10 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .checks import CheckReport, CheckResult, check
+from .checks import A_THREAD, ANY_TASK, CheckReport, CheckResult, check
 from .fuzzing import Comparison, FuzzReport, compare, fuzz
 from .interpreters import Interpreter, InterpreterNotFound
+from .judging import Run, RunsReport, check_runs
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from .lab import Lab
 
 __all__ = [
+    "ANY_TASK",
+    "A_THREAD",
     "OUTCOMES",
     "CancelRequest",
     "CheckReport",
@@ -36,10 +39,13 @@ __all__ = [
     "LoopRecord",
     "PlanError",
     "ProgramRun",
+    "Run",
+    "RunsReport",
     "SignalRecord",
     "TaskRecord",
     "Trace",
     "check",
+    "check_runs",
     "compare",
     "fuzz",
     "load_ipython_extension",

@@ -9,6 +9,9 @@ The checks can also be used one by one, or composed (``run_checks``). A check is
 - ``no_task_destroyed_pending``: no task was garbage-collected while still pending;
 - ``every_task_reached_outcome``: no task was still pending when the process ended;
 - ``cleanup_ran(text)``: some line of the program's output contains ``text``;
+- ``cleanup_printed_by(text, owner)``: the task (or thread) that owns the cleanup printed that
+  line, after its cancellation (or the signal) reached it;
+- ``no_cancellation_swallowed``: every task whose ``cancel()`` was accepted ended cancelled;
 - ``exited_within(seconds)``: the process ended within that time of the first SIGINT;
 - ``exit_status(codes)``: the process's exit status is one of ``codes``;
 - ``ended_before_timeout``: the program ended without labkit's timeout having to stop it;
@@ -29,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import OutputLine, SignalRecord, TaskRecord, Trace
+from .model import OutputLine, PrintedLine, SignalRecord, TaskRecord, Trace
 
 NAMES_SHOWN = 6  # tasks named in one message; the rest are counted
 _AUTO_NAME = re.compile(r"^Task-\d+$")
@@ -265,6 +268,145 @@ def _where_cleanup_was_due(trace: Trace) -> str:
     if trace.ended is not None:
         return f"the task lanes before the program ended at {_seconds(trace.ended)}"
     return "the task lanes"
+
+
+ANY_TASK = "any task"
+"""A cleanup owner: the line must be printed by some task, i.e. while an event loop ran it."""
+A_THREAD = "a thread"
+"""A cleanup owner: the line must be printed by a thread outside any task (an executor's)."""
+
+
+def _printer(trace: Trace, line: PrintedLine) -> str:
+    if line.task is not None:
+        for task in trace.tasks:
+            if task.id == line.task:
+                return f"task {task_label(task)}"
+        return f"task #{line.task}"
+    if line.thread is not None:
+        return f"thread {line.thread!r}, outside any task"
+    return "the main thread outside any task (no event loop was running it)"
+
+
+def _owned_by(trace: Trace, owner: str, line: PrintedLine) -> bool:
+    if owner == ANY_TASK:
+        return line.task is not None
+    if owner == A_THREAD:
+        return line.task is None and line.thread is not None
+    return any(task.id == line.task and owner in (task.name, task.coro) for task in trace.tasks)
+
+
+def _first_signal(trace: Trace) -> float | None:
+    sent = [r.sent for r in trace.signals if r.sent is not None and r.reason != "timeout"]
+    return min(sent) if sent else None
+
+
+def _cleanup_due(trace: Trace, owner: str) -> tuple[float, str] | None:
+    """From when the owner's cleanup counts, and why: its first accepted cancel(), or the first
+    signal (unless the owner task had ended before it)."""
+    tasks = [t for t in trace.tasks if owner in (t.name, t.coro)]
+    cancels = [r.t for t in tasks for r in t.cancel_requests if r.accepted]
+    if cancels:
+        return min(cancels), "its cancellation was requested"
+    signal_at = _first_signal(trace)
+    if signal_at is None:
+        return None
+    if tasks and all(t.ended is not None and t.ended < signal_at for t in tasks):
+        return None  # it had finished, cleanup and all, before the signal
+    return signal_at, "the first signal was sent"
+
+
+def cleanup_printed_by(text: str, owner: str) -> Check:
+    """A check: the line ``text`` was printed by ``owner``, where it counts as cleanup.
+
+    ``owner`` is a task's name (or its coroutine's), ``ANY_TASK`` or ``A_THREAD``. The line
+    counts only if the owner printed it (the tracer records who wrote each line to
+    ``sys.stdout``/``sys.stderr``) and, when the owner task was cancelled, after the first
+    accepted ``cancel()``; for an owner that was not cancelled, after the first signal, unless
+    the owner had already ended. So a cleanup line printed before the work, printed by another
+    task, or printed by a destroyed task's coroutine after its loop was gone does not pass.
+    """
+    if not text:
+        raise ValueError("cleanup_printed_by needs the text of a line the cleanup prints")
+    if not owner:
+        raise ValueError("cleanup_printed_by needs the owner: a task's name, ANY_TASK or A_THREAD")
+
+    def owner_check(trace: Trace) -> CheckResult:
+        name = f"cleanup ran: {text!r} by {owner}"
+        lines = [line for line in trace.printed if text in line.text]
+        if not lines:
+            elsewhere = _lines_containing(trace, text)
+            if elsewhere:
+                return CheckResult(
+                    name, False,
+                    f"{text!r} is in the output, but it was not written through sys.stdout or "
+                    "sys.stderr (os.write, a child process?), so labkit cannot tell who wrote it",
+                    "the program's output")
+            return CheckResult(
+                name, False,
+                f"{text!r} was never printed: that cleanup never ran, or it was cut short "
+                "before it printed", _where_cleanup_was_due(trace))
+        owned = [line for line in lines if _owned_by(trace, owner, line)]
+        if not owned:
+            first = lines[0]
+            return CheckResult(
+                name, False,
+                f"{text!r} was printed at {_seconds(first.t)} by {_printer(trace, first)}, not "
+                f"by {owner}: the cleanup must run in the code that owns it",
+                f"the lanes at {_seconds(first.t)}")
+        due = _cleanup_due(trace, owner)
+        if due is not None:
+            since, why = due
+            in_time = [line for line in owned if line.t >= since]
+            if not in_time:
+                return CheckResult(
+                    name, False,
+                    f"{text!r} was printed by {owner} at {_seconds(owned[0].t)}, before "
+                    f"{why} at {_seconds(since)}: a line printed before the interruption is "
+                    "not its cleanup",
+                    f"the lane of {owner} after {_seconds(since)}")
+            owned = in_time
+        line = owned[0]
+        after = f", {line.t - due[0]:.2f} s after {due[1]}" if due else ""
+        return CheckResult(
+            name, True, f"{text!r} was printed by {owner} at {_seconds(line.t)}{after}",
+            f"the lanes at {_seconds(line.t)}")
+
+    return owner_check
+
+
+def no_cancellation_swallowed(trace: Trace) -> CheckResult:
+    """Fail if a task whose ``cancel()`` was accepted did not end cancelled.
+
+    A task that catches ``CancelledError`` and returns (or raises something else instead)
+    cannot be stopped: the code that cancelled it, ``asyncio.run`` or a TaskGroup, never
+    learns it was cancelled. A task that called ``uncancel()`` back to zero (as
+    ``asyncio.timeout()`` does) took its cancellation on purpose and is not blamed.
+    """
+    name = "no cancellation swallowed"
+    blamed = []
+    for task in trace.tasks:
+        accepted = [r for r in task.cancel_requests if r.accepted]
+        if not accepted or task.outcome not in ("finished", "failed"):
+            continue
+        last_uncancel = task.uncancels[-1] if task.uncancels else None
+        if last_uncancel is not None and last_uncancel[1] == 0 \
+                and last_uncancel[0] >= accepted[-1].t:
+            continue  # taken back on purpose, as asyncio.timeout() does
+        blamed.append(task)
+    if not blamed:
+        return CheckResult(name, True, "every task that was cancelled ended cancelled")
+    words = []
+    for task in blamed:
+        if task.outcome == "finished":
+            words.append(f"{task_label(task)} returned normally")
+        else:
+            words.append(f"{task_label(task)} raised {task.exc_type} instead")
+    return CheckResult(
+        name, False,
+        f"{_count(len(blamed), 'task')} took a cancel() and did not end cancelled: "
+        f"{_names(words)}. Catching CancelledError without raising it again makes a task "
+        "impossible to stop: let it propagate after the cleanup",
+        "the lanes that end in finished or FAILED after a cancel() tick")
 
 
 def _timeout_signals(trace: Trace) -> list[tuple[str, float]]:

@@ -74,7 +74,7 @@ class _Batch:
                 program.kill()
 
 
-def _run_all(makers: Sequence[Callable[[], ProgramRun]], parallel: int) -> list[Trace]:
+def run_all(makers: Sequence[Callable[[], ProgramRun]], parallel: int) -> list[Trace]:
     """Each program's trace, in order; on any error or interruption no child is left running."""
     batch = _Batch()
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="labkit-batch") as pool:
@@ -318,10 +318,10 @@ def fuzz(
 
     baseline: Trace | None = None
     if span is None:
-        [baseline] = _run_all([program([])], 1)
+        [baseline] = run_all([program([])], 1)
         span = round(_measured_span(baseline, path, timeout), 3)
     instants = spread(span, runs)
-    traces = _run_all([program([Interrupt(signum, at)]) for at in instants], parallel)
+    traces = run_all([program([Interrupt(signum, at)]) for at in instants], parallel)
     return FuzzReport(
         script=path,
         signal=signum.name,
@@ -506,7 +506,7 @@ def compare(
             path, args=args, python=interpreter, interrupt=plan, timeout=timeout
         )
 
-    traces = _run_all([program(interpreter) for interpreter in found.values()], COMPARE_PARALLEL)
+    traces = run_all([program(interpreter) for interpreter in found.values()], COMPARE_PARALLEL)
     return Comparison(
         script=path,
         interrupt=[str(item) for item in plan],

@@ -129,6 +129,18 @@ class OutputLine:
 
 
 @dataclass
+class PrintedLine:
+    """One line the program wrote through ``sys.stdout`` or ``sys.stderr``, as the tracer saw
+    it: when it was written and by whom (the task, or a thread outside any task)."""
+
+    t: float
+    stream: str  # "stdout" or "stderr"
+    text: str  # the first 500 characters
+    task: int | None  # the task running when the line was written, if any
+    thread: str | None = None  # the thread's name, when it was not the main thread
+
+
+@dataclass
 class Trace:
     """Everything recorded about one run. Build it with TraceBuilder."""
 
@@ -150,6 +162,7 @@ class Trace:
     notes: list[tuple[float, str]] = field(default_factory=list)  # labkit's own messages
     stdout: list[OutputLine] = field(default_factory=list)
     stderr: list[OutputLine] = field(default_factory=list)
+    printed: list[PrintedLine] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     steps_dropped: int = 0
 
@@ -363,6 +376,11 @@ class TraceBuilder:
                 return
         self.trace.signals.append(
             SignalRecord(e["signal"], received=e["t"], handler=e["handler"])
+        )
+
+    def _on_printed(self, e: dict[str, Any]) -> None:
+        self.trace.printed.append(
+            PrintedLine(e["t"], e["stream"], e["text"], e["task"], e["thread"])
         )
 
     def _on_loop_created(self, e: dict[str, Any]) -> None:

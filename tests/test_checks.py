@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 import labkit
 from labkit.checks import (
+    A_THREAD,
+    ANY_TASK,
     CheckReport,
     CheckResult,
     check,
+    cleanup_printed_by,
     cleanup_ran,
     ended_before_timeout,
     every_task_reached_outcome,
@@ -25,6 +29,7 @@ from labkit.checks import (
     exited_within,
     explain_exit,
     no_asyncio_warnings,
+    no_cancellation_swallowed,
     no_task_destroyed_pending,
     short_message,
 )
@@ -393,3 +398,137 @@ def test_warning_messages_are_grouped_without_their_details() -> None:
 def test_bad_parameters_are_clear_errors(make: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# --- who printed the cleanup, and whether a cancellation was taken --------------------------
+OWNERS = '''
+import asyncio, os, threading, time
+
+async def early():
+    try:
+        await asyncio.sleep(0.05)
+    finally:
+        print("early: cleanup done", flush=True)
+
+async def worker():
+    try:
+        await asyncio.sleep(10)
+    finally:
+        os.write(1, b"worker: raw line\\n")
+        print("worker: cleanup done", flush=True)
+
+def copy():
+    time.sleep(0.6)
+    print("copy: stopped", flush=True)
+
+async def main():
+    thread = threading.Thread(target=copy, name="copier")
+    thread.start()
+    tasks = [asyncio.create_task(early(), name="early"),
+             asyncio.create_task(worker(), name="worker")]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        print("main: cleanup done", flush=True)
+        await asyncio.to_thread(thread.join)
+
+asyncio.run(main())
+'''
+
+
+@cache
+def owners_trace() -> labkit.Trace:
+    import tempfile
+
+    script = Path(tempfile.mkdtemp(prefix="labkit-owners-")) / "owners.py"
+    script.write_text(OWNERS)
+    return labkit.run(script, interrupt=["INT@0.3"], timeout=10)
+
+
+@pytest.mark.parametrize(("text", "owner", "passed", "words"), [
+    ("worker: cleanup done", "worker", True, "printed by worker at"),
+    ("worker: cleanup done", ANY_TASK, True, "printed by any task"),
+    ("main: cleanup done", "worker", False, "by task Task-1 (main), not by worker"),
+    ("early: cleanup done", "early", True, "printed by early"),  # ended before the Ctrl+C
+    ("copy: stopped", A_THREAD, True, "after the first signal was sent"),
+    ("copy: stopped", "worker", False, "by thread 'copier', outside any task, not by worker"),
+    ("worker: raw line", "worker", False, "not written through sys.stdout or sys.stderr"),
+    ("never printed", "worker", False, "'never printed' was never printed"),
+])
+def test_cleanup_printed_by(text: str, owner: str, passed: bool, words: str) -> None:
+    result = cleanup_printed_by(text, owner)(owners_trace())
+    assert result.passed is passed, result
+    assert words in str(result)
+
+
+def test_cleanup_printed_by_a_thread_before_the_signal_does_not_count(tmp_path: Path) -> None:
+    script = tmp_path / "early_thread.py"
+    script.write_text(OWNERS.replace("time.sleep(0.6)", "pass"))
+    result = cleanup_printed_by("copy: stopped", A_THREAD)(
+        labkit.run(script, interrupt=["INT@0.3"], timeout=10))
+    assert not result.passed
+    assert "before the first signal was sent" in result.message
+
+
+def test_cleanup_printed_outside_any_task_is_not_cleanup_on_the_loop() -> None:
+    """The naive cancel's workers print "cleanup started" when Python closes their coroutines
+    at exit, after the loop was closed."""
+    result = cleanup_printed_by("worker 1: cleanup started", ANY_TASK)(traced("01b"))
+    assert not result.passed
+    assert "by the main thread outside any task" in result.message
+
+
+SWALLOWING = '''
+import asyncio
+
+async def swallows():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        return "swallowed"
+
+async def replaces():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        raise RuntimeError("something else")
+
+async def times_out():
+    try:
+        async with asyncio.timeout(0.05):
+            await asyncio.sleep(10)
+    except TimeoutError:
+        return "timed out, on purpose"
+
+async def main():
+    await times_out()
+    tasks = [asyncio.create_task(f(), name=f.__name__) for f in (swallows, replaces)]
+    await asyncio.sleep(0.1)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+asyncio.run(main())
+'''
+
+
+def test_no_cancellation_swallowed(tmp_path: Path) -> None:
+    script = tmp_path / "swallowing.py"
+    script.write_text(SWALLOWING)
+    trace = labkit.run(script, timeout=10)
+    result = no_cancellation_swallowed(trace)
+    assert not result.passed
+    assert "2 tasks took a cancel() and did not end cancelled" in result.message
+    assert "swallows returned normally" in result.message
+    assert "replaces raised RuntimeError instead" in result.message
+    # asyncio.timeout() cancelled main and took the cancellation back: not blamed
+    listed = result.message.split(": ", 1)[1].split(". Catching")[0]
+    assert "main" not in listed
+    assert no_cancellation_swallowed(traced("02b")).passed
+
+
+def test_cleanup_printed_by_needs_text_and_owner() -> None:
+    with pytest.raises(ValueError, match="needs the text"):
+        cleanup_printed_by("", "worker")
+    with pytest.raises(ValueError, match="needs the owner"):
+        cleanup_printed_by("done", "")

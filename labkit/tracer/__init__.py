@@ -7,7 +7,8 @@ when it can) and calls :func:`install` before the script's first line runs; the 
 run exactly as ``python script.py`` would run it.
 
 Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
-``loops`` and ``signals`` (the hooks), ``frames`` (keeps the tracer out of printed tracebacks).
+``loops`` and ``signals`` (the hooks), ``output`` (who printed each line), ``frames`` (keeps the
+tracer out of printed tracebacks).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import warnings
 from typing import Any
 
 from . import channel as _channel
-from . import frames, loops, signals, tasks
+from . import frames, loops, output, signals, tasks
 
 
 def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
@@ -41,6 +42,7 @@ def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
     loops.install(channel)
     signals.install(channel, restore_sigint)
     frames.install(on_uncaught)
+    output.install(channel)
     atexit.register(on_exit)
     return channel
 

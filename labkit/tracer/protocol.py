@@ -59,6 +59,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "loop_exception": ("loop", "message", "exc_type", "exc_message", "task"),
     "run_until_complete_error": ("loop", "message"),
     "python_warning": ("category", "message", "filename", "lineno"),
+    "printed": ("stream", "task", "thread", "text"),  # a line written to sys.stdout/stderr
     # tasks
     "task_spawned": ("task", "name", "coro", "parent", "loop", "eager"),
     "task_renamed": ("task", "name"),
@@ -73,9 +74,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 URGENT = frozenset(FIELDS) - {
-    "task_spawned", "task_spawns", "task_renamed", "task_steps", "task_cancel", "task_exited"
+    "printed", "task_spawned", "task_spawns", "task_renamed", "task_steps", "task_cancel",
+    "task_exited",
 }
-"""Kinds written at once; the others are batched until the loop is about to wait."""
+"""Kinds written at once; the others are batched until the loop is about to wait (a line
+printed outside any task is written at once too: see ``tracer.output``)."""
 
 
 BARE_KEYS = ("kind", "t")

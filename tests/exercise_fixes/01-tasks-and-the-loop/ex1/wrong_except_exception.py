@@ -1,0 +1,31 @@
+"""Wrong: `except Exception:` does not catch CancelledError (a BaseException since Python
+3.8), so the cleanup never runs on a Ctrl+C.
+
+Rejected by: 'worker: cleanup done' was never printed
+"""
+import asyncio
+import os
+
+STEPS = int(os.environ.get("STEPS", "100"))
+
+
+async def worker():
+    print("worker: connection open", flush=True)
+    try:
+        for step in range(STEPS):
+            await asyncio.sleep(0.1)  # one step of work
+    except Exception:
+        print("worker: closing the connection", flush=True)
+        await asyncio.sleep(0.1)
+        print("worker: cleanup done", flush=True)
+        raise
+    print("worker: closing the connection", flush=True)
+    await asyncio.sleep(0.1)
+    print("worker: cleanup done", flush=True)
+
+
+async def main():
+    await asyncio.create_task(worker(), name="worker")
+
+
+asyncio.run(main())
