@@ -1,10 +1,10 @@
 """The lab panel: run a script from a notebook, interrupt it with buttons, watch its timeline.
 
-``Lab(script)`` shows Run, Ctrl+C, Ctrl+C again, SIGTERM and Kill buttons, a status line, the
-live timeline (SVG, redrawn at most ten times a second) and the program's output. A run lives
-on the kernel's own event loop and never blocks it, so the buttons answer while the kernel is
-idle and while another cell is awaiting. The runner's thread never touches a widget: it only
-wakes the loop, and the loop redraws.
+``Lab(script)`` shows Run, Ctrl+C, Ctrl+C again, SIGTERM and Kill buttons, a status line,
+labkit's notes on the run, the live timeline (SVG, redrawn at most ten times a second) and the
+program's output. A run lives on the kernel's own event loop and never blocks it, so the
+buttons answer while the kernel is idle and while another cell is awaiting. The runner's thread
+never touches a widget: it only wakes the loop, and the loop redraws.
 
 When a run ends, the final timeline goes into the cell's output as ordinary rich output (SVG and
 text, through a display handle), so a saved notebook shows it without a kernel.
@@ -49,6 +49,10 @@ OUTPUT_LINES_SHOWN = 400
 """The panel shows the program's last lines; ``lab.trace`` keeps all of them."""
 
 STDERR_COLOUR = "var(--jp-error-color1, #d32f2f)"
+
+REASONS = {"manual": "by hand", "plan": "planned", "timeout": "labkit's timeout",
+           "kill": "to end the run"}
+"""How the status line says why a signal was sent (``SignalRecord.reason``)."""
 
 # IPython's display functions have no type hints: call them through these typed names.
 display: Callable[..., Any] = ipython_display.display
@@ -123,6 +127,8 @@ class Lab:
             kill=_button("Kill", "SIGKILL: no cleanup runs at all", "danger"),
         )
         self.status = widgets.HTML()
+        self.notes = widgets.HTML()
+        """labkit's own messages on the run (``trace.notes``), under the status line."""
         self.timeline = widgets.HTML()
         self.output = widgets.HTML()
         self.log = widgets.Output()
@@ -131,7 +137,7 @@ class Lab:
             widgets.HTML(f"<b>{html.escape(self.title)}</b> &nbsp; "
                          f"<small>Python {html.escape(self.python.version)}</small>"),
             widgets.HBox(self.buttons.all()),
-            self.status, self.timeline, self.output, self.log,
+            self.status, self.notes, self.timeline, self.output, self.log,
         ])
         self.widget.add_class("labkit-lab")
         self._connect_buttons()
@@ -337,6 +343,7 @@ class Lab:
         if self._handle is not None:
             self._handle.update({"text/plain": ""}, raw=True)
         self.status.value = "starting…"
+        self.notes.value = ""
         self.output.value = ""
         self._update_buttons()
 
@@ -357,12 +364,14 @@ class Lab:
         self.timeline.value = render_svg(trace, now=now)
         self.output.value = _output_html(trace)
         self.status.value = _status_html(trace, now, running=True)
+        self.notes.value = _notes_html(trace)
         self._update_buttons()
 
     def _show_end(self, program: ProgramRun) -> None:
         trace = program.trace
         self.output.value = _output_html(trace)
         self.status.value = _status_html(trace, trace.ended or 0.0, running=False)
+        self.notes.value = _notes_html(trace)
         if self._handle is not None:  # the final timeline lives in the cell's own output
             self._final = _final_bundle(trace)
             self._publish_final()
@@ -405,7 +414,8 @@ def _output_html(trace: Trace) -> str:
         for _, stream, _, text in lines[hidden:]
     ]
     if hidden:
-        shown.insert(0, f"<i>… {hidden} earlier lines: see lab.trace.stdout / .stderr</i>")
+        shown.insert(0, f"<i>… {hidden} earlier lines are not shown here; this Lab's "
+                        ".trace.stdout_text() and .trace.stderr_text() have every line</i>")
     if not shown:
         return ""
     return ('<pre style="max-height:16em;overflow:auto;margin:0.3em 0">'
@@ -417,10 +427,22 @@ def _status_html(trace: Trace, now: float, *, running: bool) -> str:
              else f"<b>not running</b>: {html.escape(_ending(trace))}"]
     for record in trace.signals:
         if record.sent is not None:
-            parts.append(f"{record.signal} sent at {record.sent:.2f} s ({record.reason})")
-    if trace.notes and not running:
-        parts.append(f"{len(trace.notes)} note(s) from labkit: see the timeline's text")
+            why = REASONS.get(record.reason or "", str(record.reason))
+            parts.append(f"{record.signal} sent at {record.sent:.2f} s ({html.escape(why)})")
+    if trace.notes:
+        count = len(trace.notes)
+        parts.append(f"{count} note{'s' if count > 1 else ''} from labkit, below")
     return " · ".join(parts)
+
+
+def _notes_html(trace: Trace) -> str:
+    """labkit's own messages on the run, one a line, for the panel (empty if there are none)."""
+    if not trace.notes:
+        return ""
+    lines = "".join(f"<li>at {t:.2f} s: {html.escape(message)}</li>" for t, message in trace.notes)
+    return ('<div class="labkit-notes" style="margin:0.2em 0">'
+            "<small>labkit's notes (about the run, not the program's output):</small>"
+            f'<ul style="margin:0.1em 0">{lines}</ul></div>')
 
 
 def _ending(trace: Trace) -> str:

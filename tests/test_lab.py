@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -133,6 +134,16 @@ def test_sigterm_and_kill_buttons() -> None:
     assert terminated.trace.exit_code == -signal.SIGTERM
     assert killed.trace.exit_code == -signal.SIGKILL
     assert "killed by SIGKILL" in killed.status.value and "(exit status -9)" in killed.status.value
+    # labkit's notes are in the panel, under the status line, which says they are there
+    for lab, name in ((terminated, "SIGTERM"), (killed, "SIGKILL")):
+        status, notes = lab.status.value, lab.notes.value
+        assert lab.widget.children.index(lab.notes) == lab.widget.children.index(lab.status) + 1
+        assert "1 note from labkit, below" in status and "timeline's text" not in status
+        assert f"the program was killed by {name}: no exit handler" in notes
+        assert notes.count("<li>") == 1
+    assert "SIGTERM sent at " in terminated.status.value and " s (by hand)" in (
+        terminated.status.value)
+    assert " s (to end the run)" in killed.status.value
 
 
 def test_a_click_delivered_on_another_thread_runs_on_the_labs_loop() -> None:
@@ -174,6 +185,19 @@ def test_redraws_at_most_ten_times_a_second(monkeypatch: pytest.MonkeyPatch) -> 
     gaps = [b - a for a, b in itertools.pairwise(draws)]
     assert len(draws) >= 3
     assert min(gaps) >= lab_module.REDRAW_INTERVAL * 0.9  # ...but it redrew at most 10 times/s
+
+
+def test_output_beyond_what_the_panel_shows_says_where_the_rest_is(tmp_path: Path) -> None:
+    script = tmp_path / "many_lines.py"
+    script.write_text(f"for i in range({lab_module.OUTPUT_LINES_SHOWN + 50}):\n    print(i)\n")
+    lab = Lab(script)
+    trace = run_async(lambda: lab.run())
+    assert len(trace.stdout) == lab_module.OUTPUT_LINES_SHOWN + 50
+    assert ("… 50 earlier lines are not shown here; this Lab's .trace.stdout_text() and "
+            ".trace.stderr_text() have every line") in lab.output.value
+    assert "\n449</pre>" in lab.output.value and "\n49\n" not in lab.output.value
+    # no event loop ran: labkit says so under the status line
+    assert "no asyncio event loop ever ran" in lab.notes.value
 
 
 def test_cancelling_the_run_kills_the_program() -> None:
