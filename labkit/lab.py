@@ -452,7 +452,8 @@ class Lab:
             1 for s in trace.signals if s.reason == "plan" and s.sent is not None)
         unsent = self._run_plan[sent:]
         if self._taken_over and unsent:
-            text += f"; you took over by hand, so {_plan_text(unsent)} was not sent"
+            verb = "was" if len(unsent) == 1 else "were"
+            text += f"; you took over by hand, so {_plan_text(unsent)} {verb} not sent"
         return text
 
 

@@ -250,7 +250,7 @@ def test_a_run_by_hand_sends_nothing_until_ctrl_c_is_pressed() -> None:
 
 def test_ctrl_c_pressed_before_the_plans_instant_takes_over_from_the_plan() -> None:
     """A learner trying an earlier moment gets one SIGINT, not theirs and the plan's after it."""
-    lab = Lab(program("slow_cleanup.py"), interrupt=["INT@0.6"])
+    lab = Lab(program("slow_cleanup.py"), interrupt=["INT@0.6", "INT@0.9"])
 
     async def scenario() -> dict[str, bool]:
         lab.buttons.run.click()
@@ -264,12 +264,34 @@ def test_ctrl_c_pressed_before_the_plans_instant_takes_over_from_the_plan() -> N
     assert run_async(scenario) == RUNNING_AFTER_SIGINT
     assert lab.trace is not None
     assert [(s.signal, s.reason) for s in lab.trace.signals] == [("SIGINT", "manual")]
-    assert "cleanup finished" in lab.trace.stdout_text()  # no planned second SIGINT cut it
+    assert "cleanup finished" in lab.trace.stdout_text()  # no planned SIGINT cut it short
     assert lab.trace.exit_code == -signal.SIGINT
     status = lab.status.value
-    assert "planned: INT@0.6; you took over by hand, so INT@0.6 was not sent" in status
-    assert "1 note from labkit, below" in status
-    assert "interrupt INT@0.6 was not sent: SIGINT was sent by hand first" in lab.notes.value
+    assert ("planned: INT@0.6, INT@0.9; you took over by hand, so INT@0.6, INT@0.9 were not "
+            "sent") in status
+    assert "2 notes from labkit, below" in status
+    for planned in ("INT@0.6", "INT@0.9"):
+        assert f"interrupt {planned} was not sent: SIGINT was sent by hand first" in (
+            lab.notes.value)
+
+
+def test_ctrl_c_again_after_the_plans_first_sigint_drops_the_plans_second() -> None:
+    lab = Lab(program("slow_cleanup.py"), interrupt=["INT@0.2", "INT@0.9"])
+
+    async def scenario() -> None:
+        lab.buttons.run.click()
+        await loop_running(lab)
+        await until(lambda: not lab.buttons.ctrl_c_again.disabled)  # the plan's first SIGINT
+        lab.buttons.ctrl_c_again.click()
+        assert since_loop_start(lab) < 0.9
+        await lab.wait()
+
+    run_async(scenario)
+    assert lab.trace is not None
+    assert [s.reason for s in lab.trace.signals] == ["plan", "manual"]
+    assert "cleanup finished" not in lab.trace.stdout_text()  # the press cut the cleanup short
+    assert "planned: INT@0.2, INT@0.9; you took over by hand, so INT@0.9 was not sent" in (
+        lab.status.value)
 
 
 def test_run_with_an_interrupt_from_code_ignores_the_switch() -> None:
