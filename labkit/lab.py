@@ -1,10 +1,12 @@
 """The lab panel: run a script from a notebook, interrupt it with buttons, watch its timeline.
 
-``Lab(script)`` shows Run, Ctrl+C, Ctrl+C again, SIGTERM and Kill buttons, a status line, the
-live timeline (SVG, redrawn at most ten times a second) and the program's output. A run lives
-on the kernel's own event loop and never blocks it, so the buttons answer while the kernel is
-idle and while another cell is awaiting. The runner's thread never touches a widget: it only
-wakes the loop, and the loop redraws.
+``Lab(script)`` shows Run, Ctrl+C, Ctrl+C again, SIGTERM and Kill buttons, a status line,
+labkit's notes on the run, the live timeline (SVG, redrawn at most ten times a second) and the
+program's output. A Lab with an interrupt plan also shows a switch next to Run: "planned" runs
+send the plan's signals, "by hand" runs send none but those the buttons send. A run lives on
+the kernel's own event loop and never blocks it, so the buttons answer while the kernel is idle
+and while another cell is awaiting. The runner's thread never touches a widget: it only wakes
+the loop, and the loop redraws.
 
 When a run ends, the final timeline goes into the cell's output as ordinary rich output (SVG and
 text, through a display handle), so a saved notebook shows it without a kernel.
@@ -50,6 +52,16 @@ OUTPUT_LINES_SHOWN = 400
 
 STDERR_COLOUR = "var(--jp-error-color1, #d32f2f)"
 
+PLANNED = "planned"
+"""``lab.mode`` for runs that send the Lab's interrupt plan."""
+BY_HAND = "by hand"
+"""``lab.mode`` for runs with no planned signal: only the buttons send any."""
+BY_HAND_LABEL = "by hand: no planned signal"
+
+REASONS = {"manual": "by hand", "plan": "planned", "timeout": "labkit's timeout",
+           "kill": "to end the run"}
+"""How the status line says why a signal was sent (``SignalRecord.reason``)."""
+
 # IPython's display functions have no type hints: call them through these typed names.
 display: Callable[..., Any] = ipython_display.display
 
@@ -77,9 +89,9 @@ def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
 class Lab:
     """A panel that runs ``script`` as a real process and shows what happens to its tasks.
 
-    ``interrupt`` is the default plan for the Run button and ``run()``, e.g. ``["INT@0.5"]``;
-    ``python`` a version ("3.12") or a path; after ``timeout`` seconds the program gets SIGINT,
-    then SIGTERM, then SIGKILL.
+    ``interrupt`` is the plan that Run and ``run()`` send, e.g. ``["INT@0.5"]``, unless the
+    switch next to Run (``mode``) says "by hand"; ``python`` a version ("3.12") or a path;
+    after ``timeout`` seconds the program gets SIGINT, then SIGTERM, then SIGKILL.
     """
 
     def __init__(
@@ -114,6 +126,8 @@ class Lab:
         self._handle: Any = None  # where the final timeline goes: an IPython DisplayHandle
         self._final: dict[str, str] | None = None  # the last run's final timeline bundle
         self._sigints_pressed = 0
+        self._run_plan: list[Interrupt] = []  # what the current (or last) run was planned to send
+        self._taken_over = False  # a signal was sent by hand while the run had a plan
 
         self.buttons = LabButtons(
             run=_button("Run", "start the program", "primary"),
@@ -122,7 +136,19 @@ class Lab:
             sigterm=_button("SIGTERM", "what a service manager sends to stop a program"),
             kill=_button("Kill", "SIGKILL: no cleanup runs at all", "danger"),
         )
+        self.plan_switch = widgets.ToggleButtons(
+            options=[(f"planned: {_plan_text(self.interrupt)}", PLANNED), (BY_HAND_LABEL, BY_HAND)],
+            value=PLANNED if self.interrupt else BY_HAND,
+            tooltips=["Run sends the planned signals at their times (from the event loop's start)",
+                      "Run sends no signal by itself: press Ctrl+C when you like"],
+            style={"button_width": "auto"},
+        )
+        """Planned or by hand: what Run does with the plan (``mode``). Shown if there is a plan."""
+        if not self.interrupt:
+            self.plan_switch.layout.display = "none"
         self.status = widgets.HTML()
+        self.notes = widgets.HTML()
+        """labkit's own messages on the run (``trace.notes``), under the status line."""
         self.timeline = widgets.HTML()
         self.output = widgets.HTML()
         self.log = widgets.Output()
@@ -130,8 +156,8 @@ class Lab:
         self.widget = widgets.VBox([
             widgets.HTML(f"<b>{html.escape(self.title)}</b> &nbsp; "
                          f"<small>Python {html.escape(self.python.version)}</small>"),
-            widgets.HBox(self.buttons.all()),
-            self.status, self.timeline, self.output, self.log,
+            widgets.HBox([self.buttons.run, self.plan_switch, *self.buttons.all()[1:]]),
+            self.status, self.notes, self.timeline, self.output, self.log,
         ])
         self.widget.add_class("labkit-lab")
         self._connect_buttons()
@@ -146,6 +172,20 @@ class Lab:
 
     # --- running -------------------------------------------------------------------------
     @property
+    def mode(self) -> str:
+        """What Run (and ``run()`` without ``interrupt``) does with the Lab's plan: "planned"
+        sends it, "by hand" sends no signal but the buttons' (always so without a plan)."""
+        return str(self.plan_switch.value)
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        if value not in (PLANNED, BY_HAND):
+            raise ValueError(f"mode is {PLANNED!r} or {BY_HAND!r}, not {value!r}")
+        if value == PLANNED and not self.interrupt:
+            raise ValueError("this Lab has no interrupt plan: its runs are all by hand")
+        self.plan_switch.value = value
+
+    @property
     def running(self) -> bool:
         """True while the program of the current run has not ended."""
         return self._program is not None and not self._program.done
@@ -159,11 +199,18 @@ class Lab:
     ) -> Trace:
         """Run the program (ending a run still going) and return its Trace when it ends.
 
+        ``interrupt`` is this run's plan; without it, the Lab's own if ``mode`` is "planned",
+        none if it is "by hand". A signal sent with a button (or ``send()``) takes over from the
+        plan: the plan's signals not sent by then are not sent at all.
+
         The panel updates while it runs and its buttons work. If this coroutine is cancelled
         or interrupted (say, the kernel is interrupted), the program is killed.
         """
         await self._end_current_run()
-        plan = self.interrupt if interrupt is None else parse_plan(interrupt)
+        if interrupt is not None:
+            plan = parse_plan(interrupt)
+        else:
+            plan = list(self.interrupt) if self.mode == PLANNED else []
         loop = asyncio.get_running_loop()
         self._loop = loop
         changed = asyncio.Event()
@@ -177,6 +224,7 @@ class Lab:
             timeout=self.timeout if timeout is None else timeout, cwd=self.cwd, on_event=wake,
         )
         self._program, self.trace, self._sigints_pressed = program, program.trace, 0
+        self._run_plan, self._taken_over = plan, False
         self._show_start()
         program.start()
         try:
@@ -240,10 +288,16 @@ class Lab:
         return self.trace
 
     def send(self, sig: int | str) -> None:
-        """Send a signal to the running program, as the buttons do."""
+        """Send a signal to the running program, as the buttons do.
+
+        In a planned run this takes over: the plan's signals not sent yet are not sent.
+        """
         if self._program is None or self._program.done:
             raise RuntimeError("the program is not running")
         signum = signal.Signals(sig) if isinstance(sig, int) else Interrupt.parse(f"{sig}@0").signal
+        if self._run_plan:
+            self._program.cancel_plan(f"{signum.name} was sent by hand first")
+            self._taken_over = True
         if signum == signal.SIGINT:
             self._sigints_pressed += 1
         if signum == signal.SIGKILL:
@@ -325,6 +379,7 @@ class Lab:
         running = self.running
         sigints = self._sigints() if running else 0
         self.buttons.run.disabled = running
+        self.plan_switch.disabled = running  # the choice is for the next run
         self.buttons.ctrl_c.disabled = not running or sigints > 0
         self.buttons.ctrl_c_again.disabled = not running or sigints == 0
         self.buttons.sigterm.disabled = not running
@@ -336,7 +391,8 @@ class Lab:
         self._final = None
         if self._handle is not None:
             self._handle.update({"text/plain": ""}, raw=True)
-        self.status.value = "starting…"
+        self.status.value = f"starting… · {html.escape(self._mode_text(None))}"
+        self.notes.value = ""
         self.output.value = ""
         self._update_buttons()
 
@@ -356,13 +412,15 @@ class Lab:
         now = _now(program)
         self.timeline.value = render_svg(trace, now=now)
         self.output.value = _output_html(trace)
-        self.status.value = _status_html(trace, now, running=True)
+        self.status.value = self._status_html(trace, now, running=True)
+        self.notes.value = _notes_html(trace)
         self._update_buttons()
 
     def _show_end(self, program: ProgramRun) -> None:
         trace = program.trace
         self.output.value = _output_html(trace)
-        self.status.value = _status_html(trace, trace.ended or 0.0, running=False)
+        self.status.value = self._status_html(trace, trace.ended or 0.0, running=False)
+        self.notes.value = _notes_html(trace)
         if self._handle is not None:  # the final timeline lives in the cell's own output
             self._final = _final_bundle(trace)
             self._publish_final()
@@ -371,6 +429,32 @@ class Lab:
         else:
             self.timeline.value = render_svg(trace)
         self._update_buttons()
+
+    def _status_html(self, trace: Trace, now: float, *, running: bool) -> str:
+        parts = [f"<b>running</b> for {now:.1f} s (pid {trace.pid or '?'})" if running
+                 else f"<b>not running</b>: {html.escape(_ending(trace))}",
+                 html.escape(self._mode_text(trace))]
+        for record in trace.signals:
+            if record.sent is not None:
+                why = REASONS.get(record.reason or "", str(record.reason))
+                parts.append(f"{record.signal} sent at {record.sent:.2f} s ({html.escape(why)})")
+        if trace.notes:
+            count = len(trace.notes)
+            parts.append(f"{count} note{'s' if count > 1 else ''} from labkit, below")
+        return " · ".join(parts)
+
+    def _mode_text(self, trace: Trace | None) -> str:
+        """The run's mode in the switch's own words, and what a press by hand left unsent."""
+        if not self._run_plan:
+            return BY_HAND_LABEL
+        text = f"planned: {_plan_text(self._run_plan)}"
+        sent = 0 if trace is None else sum(
+            1 for s in trace.signals if s.reason == "plan" and s.sent is not None)
+        unsent = self._run_plan[sent:]
+        if self._taken_over and unsent:
+            verb = "was" if len(unsent) == 1 else "were"
+            text += f"; you took over by hand, so {_plan_text(unsent)} {verb} not sent"
+        return text
 
 
 def _is_current(loop: asyncio.AbstractEventLoop) -> bool:
@@ -405,22 +489,26 @@ def _output_html(trace: Trace) -> str:
         for _, stream, _, text in lines[hidden:]
     ]
     if hidden:
-        shown.insert(0, f"<i>… {hidden} earlier lines: see lab.trace.stdout / .stderr</i>")
+        shown.insert(0, f"<i>… {hidden} earlier lines are not shown here; this Lab's "
+                        ".trace.stdout_text() and .trace.stderr_text() have every line</i>")
     if not shown:
         return ""
     return ('<pre style="max-height:16em;overflow:auto;margin:0.3em 0">'
             + "\n".join(shown) + "</pre>")
 
 
-def _status_html(trace: Trace, now: float, *, running: bool) -> str:
-    parts = [f"<b>running</b> for {now:.1f} s (pid {trace.pid or '?'})" if running
-             else f"<b>not running</b>: {html.escape(_ending(trace))}"]
-    for record in trace.signals:
-        if record.sent is not None:
-            parts.append(f"{record.signal} sent at {record.sent:.2f} s ({record.reason})")
-    if trace.notes and not running:
-        parts.append(f"{len(trace.notes)} note(s) from labkit: see the timeline's text")
-    return " · ".join(parts)
+def _plan_text(plan: Sequence[Interrupt]) -> str:
+    return ", ".join(str(item) for item in plan)
+
+
+def _notes_html(trace: Trace) -> str:
+    """labkit's own messages on the run, one a line, for the panel (empty if there are none)."""
+    if not trace.notes:
+        return ""
+    lines = "".join(f"<li>at {t:.2f} s: {html.escape(message)}</li>" for t, message in trace.notes)
+    return ('<div class="labkit-notes" style="margin:0.2em 0">'
+            "<small>labkit's notes (about the run, not the program's output):</small>"
+            f'<ul style="margin:0.1em 0">{lines}</ul></div>')
 
 
 def _ending(trace: Trace) -> str:

@@ -245,6 +245,7 @@ class ProgramRun:
         self._child: Child | None = None
         self._thread: threading.Thread | None = None
         self._commands: deque[tuple[str, int]] = deque()
+        self._plan_cancels: deque[str] = deque()  # why, for each cancel_plan() call
         self._wake_read, self._wake_write = os.pipe()
         self._done = threading.Event()
         self._error: BaseException | None = None
@@ -287,6 +288,14 @@ class ProgramRun:
         """End the program and everything it started, now (SIGKILL to the group)."""
         self._command("kill", int(signal.SIGKILL))
 
+    def cancel_plan(self, why: str) -> None:
+        """Send none of the planned interrupts not sent yet; a note for each says "not sent: WHY".
+
+        None due after this call goes out; one due at that very instant may already be sent.
+        """
+        self._plan_cancels.append(why)
+        self._wake()
+
     def wait(self, timeout: float | None = None) -> Trace:
         """Wait for the run to end and return its Trace; on any interruption, kill it first."""
         try:
@@ -303,6 +312,9 @@ class ProgramRun:
     # --- the runner thread ---------------------------------------------------------------
     def _command(self, what: str, signum: int) -> None:
         self._commands.append((what, signum))
+        self._wake()
+
+    def _wake(self) -> None:
         with contextlib.suppress(OSError):
             os.write(self._wake_write, b"!")
 
@@ -374,6 +386,11 @@ class ProgramRun:
         while True:
             now = time.monotonic()
             loop_start = self._loop_start_abs()
+            while self._plan_cancels:  # before the plan's due signals: see cancel_plan
+                why = self._plan_cancels.popleft()
+                for item in plan:
+                    self._note(f"interrupt {item} was not sent: {why}")
+                plan.clear()
             if loop_start is not None:
                 for what, signum in held:
                     self._signal(signum, what)

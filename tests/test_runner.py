@@ -104,6 +104,26 @@ def test_interrupt_planned_before_the_loop_waits_for_it(python: Interpreter) -> 
     assert [where for _, where in trace.keyboard_interrupts] == ["asyncio.Runner.run"]
 
 
+def test_a_cancelled_plan_sends_nothing_more_and_says_why() -> None:
+    run = labkit.ProgramRun(program("workers.py"), interrupt=["INT@0.3", "TERM@0.4"]).start()
+    try:
+        run.cancel_plan("the test took over")  # before the loop runs: nothing was due yet
+        deadline = time.monotonic() + 15
+        while (run.trace.loop_started is None
+               or time.monotonic() - run.origin < run.trace.loop_started + 0.7):
+            assert time.monotonic() < deadline, "the event loop never started"
+            time.sleep(0.02)
+        assert run.trace.signals == []  # past both instants of the plan, and still running
+        run.send("INT")
+    finally:
+        trace = run.wait(30)
+    assert [(s.signal, s.reason) for s in trace.signals] == [("SIGINT", "manual")]
+    assert [message for _, message in trace.notes if "not sent" in message] == [
+        "interrupt INT@0.3 was not sent: the test took over",
+        "interrupt TERM@0.4 was not sent: the test took over",
+    ]
+
+
 def test_loop_in_another_thread_is_traced(python: Interpreter) -> None:
     trace = labkit.run(program("loop_in_thread.py"), python=python)
     assert [loop.thread for loop in trace.loops] == ["loop-thread"]
