@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
+
+from .conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOLUTIONS = NOTEBOOKS / "solutions"
 CELL_TIMEOUT = 120
+EXECUTION_LIMIT = 60.0  # seconds per notebook; the series must stay under 3 minutes
 
 
 def load(name: str) -> nbformat.NotebookNode:
@@ -76,3 +81,70 @@ def printed(cell: nbformat.NotebookNode) -> str:
 def printed_json(cell: nbformat.NotebookNode) -> object:
     """The JSON value a cell printed as its last stdout line (``after`` cells use this)."""
     return json.loads(printed(cell).strip().splitlines()[-1])
+
+
+def run_notebook(name: str, after: str, replace: dict[str, str] | None = None) -> Any:
+    """Execute a notebook with one ``after`` cell that prints JSON; return that JSON, plus
+    what each cell printed (``_printed``) and the errors of cells that raised (``_errors``),
+    by cell id."""
+    started = time.monotonic()
+    nb = execute(name, replace=replace, after=[after])
+    facts: Any = printed_json(nb.cells[-1])
+    facts["_seconds"] = round(time.monotonic() - started, 1)
+    cells = [cell for cell in nb.cells[:-1] if cell.cell_type == "code"]
+    facts["_printed"] = {cell.id: printed(cell) for cell in cells}
+    facts["_errors"] = {cell.id: [out.ename, out.evalue] for cell in cells
+                        for out in cell.outputs if out.output_type == "error"}
+    print(f"{name}{' (solution)' if replace else ''}: executed in {facts['_seconds']} s")
+    return facts
+
+
+def run(name: str, after: str, replace: dict[str, str] | None = None,
+        ) -> tuple[nbformat.NotebookNode, Any, float]:
+    """Execute a notebook with one ``after`` cell; its JSON facts and the time taken."""
+    start = time.monotonic()
+    nb = execute(name, replace=replace, after=[after])
+    took = time.monotonic() - start
+    return nb, printed_json(nb.cells[-1]), took
+
+
+def check_versions(versions: list[str]) -> None:
+    """3.11 always; all three versions on CI."""
+    assert "3.11" in versions
+    if IN_CI:
+        assert versions == ["3.11", "3.12", "3.13"]
+
+
+def shows_timeline(nb: nbformat.NotebookNode, cell_id: str) -> bool:
+    """The cell's output holds a final timeline (an SVG image)."""
+    return any("image/svg+xml" in output.get("data", {})
+               for output in cell_by_id(nb, cell_id).outputs)
+
+
+def error_of(nb: nbformat.NotebookNode, cell_id: str) -> tuple[str, str]:
+    """The (name, value) of the error a raises-exception cell showed."""
+    cell = cell_by_id(nb, cell_id)
+    assert "raises-exception" in cell.metadata.get("tags", [])
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1
+    return errors[0].ename, errors[0].evalue
+
+
+AFTER_SOLUTION = """
+import json
+# what "%lab_solution ..." (the notebook's hint) puts into the cell
+loaded = []
+get_ipython().set_next_input = lambda text, replace=False: loaded.append((text, replace))
+get_ipython().run_line_magic("lab_solution", "{stem}")
+print(json.dumps({{"passed": report1.passed, "failed": [r.name for r in report1.failures],
+                  "loaded": loaded}}))
+"""
+
+
+def check_solution(name: str, solution_file: str) -> None:
+    """The solution passes the check, and %lab_solution gives the learner exactly that code."""
+    text = solution(solution_file)
+    _, facts, _ = run(name, AFTER_SOLUTION.format(stem=solution_file.removesuffix(".ipy")),
+                      replace={"exercise-1": text})
+    assert facts == {"passed": True, "failed": [], "loaded": [[text, True]]}
+    assert text.startswith("%%lab --name ex1 ")

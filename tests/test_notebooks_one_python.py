@@ -13,7 +13,7 @@ import pytest
 
 from labkit import interpreters
 
-from .notebook_support import cell_by_id, execute, printed
+from .notebook_support import cell_by_id, execute, load, printed, printed_json
 
 pytestmark = pytest.mark.slow
 
@@ -49,3 +49,19 @@ def test_03_says_its_tables_show_one_version(only_this_python: dict[str, str]) -
     nb = execute("03-restarting-the-loop.ipynb", env=only_this_python)
     shown = printed(cell_by_id(nb, "setup"))
     assert f"not installed here: {', '.join(OTHERS)} (the tables below" in shown
+
+
+# --- Binder: only 3.11 may be installed -------------------------------------------------------
+ONLY_311 = """
+versions = {"3.11": versions["3.11"]}  # as on a machine with only Python 3.11
+print("CPython versions used:", list(versions))
+"""
+
+
+@pytest.mark.parametrize("name", ["03-restarting-the-loop.ipynb", "04-gather-everything.ipynb",
+                                  "05-asyncio-run-and-runner.ipynb"])
+def test_runs_with_only_python_311(name: str) -> None:
+    setup = cell_by_id(load(name), "setup").source
+    nb = execute(name, replace={"setup": setup + "\n" + ONLY_311},
+                 after=["import json; print(json.dumps(sorted(versions)))"])
+    assert printed_json(nb.cells[-1]) == ["3.11"]
