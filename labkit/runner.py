@@ -47,6 +47,26 @@ class PlanError(ValueError):
     """An interrupt plan that cannot be understood."""
 
 
+def _plan_problem(text: str) -> str:
+    """What is wrong with an interrupt that does not read as SIGNAL@SECONDS."""
+    example = "write SIGNAL@SECONDS, e.g. INT@0.5 or TERM@2"
+    if "@" not in text:
+        return f"there is no @ between the signal and the seconds: {example}"
+    name, _, when = text.strip().rpartition("@")
+    if not name:
+        return f"the signal is missing before the @: {example}"
+    try:
+        seconds = float(when)
+    except ValueError:
+        return f"{when!r} is not a number of seconds: {example}"
+    if seconds < 0:
+        return ("the seconds count from the moment the program's first event loop starts, "
+                f"so they cannot be negative ({when}): e.g. INT@0 for as soon as it runs")
+    if not math.isfinite(seconds):
+        return f"the seconds must be a finite number, not {when}"
+    return "write the seconds as a decimal number, e.g. INT@0.5"
+
+
 @dataclass(frozen=True)
 class Interrupt:
     """A signal to send at ``at`` seconds after the program's first event loop starts."""
@@ -59,9 +79,7 @@ class Interrupt:
         """Parse "INT@0.5", "SIGTERM@2" or "KILL@1"."""
         match = _PLAN.match(text.strip().upper())
         if not match:
-            raise PlanError(
-                f"cannot read interrupt {text!r}: write SIGNAL@SECONDS, e.g. INT@0.5 or TERM@2"
-            )
+            raise PlanError(f"cannot read interrupt {text!r}: {_plan_problem(text)}")
         name = "SIG" + match.group(1)
         try:
             sig = signal.Signals[name]

@@ -136,9 +136,19 @@ def test_plan_syntax() -> None:
     assert Interrupt.parse("INT@0.5") == Interrupt(signal.SIGINT, 0.5)
     assert Interrupt.parse("sigterm@2") == Interrupt(signal.SIGTERM, 2.0)
     assert str(Interrupt.parse("KILL@1")) == "KILL@1"
-    for bad in ("INT", "INT@", "@1", "INT@-1", "NOPE@1", "INT@1s"):
-        with pytest.raises(PlanError):
+    for bad, says in [
+        ("INT", "there is no @ between the signal and the seconds"),
+        ("INT@", "'' is not a number of seconds"),
+        ("@1", "the signal is missing before the @"),
+        ("INT@-1", "they cannot be negative (-1): e.g. INT@0 for as soon as it runs"),
+        ("INT@inf", "the seconds must be a finite number, not inf"),
+        ("NOPE@1", "unknown signal 'NOPE'"),
+        ("INT@1s", "'1s' is not a number of seconds"),
+        ("INT@1e3", "write the seconds as a decimal number, e.g. INT@0.5"),
+    ]:
+        with pytest.raises(PlanError) as raised:
             Interrupt.parse(bad)
+        assert says in str(raised.value), bad
 
 
 def test_unknown_interpreter_is_a_clear_error() -> None:
