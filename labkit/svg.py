@@ -820,12 +820,14 @@ def _signal_row(trace: Trace, scale: _Scale, y: int) -> str:
         x = xs[i]
         title = _signal_title(record, trace.loop_started)
         parts.append(_mark("down", x, y + 8, SIGNAL, "lk-signal", title))
-        # to the right as far as the next mark: past the plot too, where this row is empty
+        # to the right as far as the next mark (past the plot too: this row is empty there),
+        # or else to the left as far as the previous mark and label
         room = min([scale.width - PAD, *(later - 7 for later in xs[i + 1:] if later > x + 7)])
+        floor = max([scale.x0, label_end, *(sooner + 7 for sooner in xs[:i] if sooner < x - 7)])
         for words in _signal_labels(record):
             label_w = _text_w(words) * 1.1  # bold
             left = x + 7 if x + 7 + label_w <= room else x - 7 - label_w
-            if left > label_end and left >= scale.x0:  # where it overlaps no other label
+            if left >= floor:
                 parts.append(_text(left, y + 12, words, SIGNAL, bold=True,
                                    cls="lk-signal-label", title=title))
                 label_end = left + label_w + 4

@@ -521,6 +521,7 @@ def test_the_legend_shows_only_what_the_drawing_shows() -> None:
     ("manual", "SIGINT manual", "by hand (ProgramRun.send, a button)"),
     ("timeout", "SIGINT timeout", "by labkit's timeout"),
     ("ctrl-c", "SIGINT Ctrl+C", "by Ctrl+C at labkit run"),
+    ("kill", "SIGINT kill", "by hand (ProgramRun.kill)"),
     (None, "SIGINT (not from labkit)", "not sent by labkit"),
 ])
 def test_the_signal_row_says_why_each_signal_came(reason: str | None, label: str,
@@ -560,3 +561,17 @@ def test_the_drawing_scales_to_its_column_with_text_of_eleven_units() -> None:
 def test_times_in_titles_keep_the_microseconds() -> None:
     assert [svg._secs(t) for t in (0.5, 0.4012, 1.144345, 3.0)] == [
         "0.500 s", "0.4012 s", "1.144345 s", "3.000 s"]
+
+
+def test_signal_labels_never_cover_another_signal_or_label() -> None:
+    signals = [SignalRecord("SIGINT", 0.5 + 0.15 * n, "plan", "handled") for n in range(8)]
+    signals.append(SignalRecord("SIGTERM", 1.9, "timeout", "default"))
+    root = parse(svg.render_svg(trace_of([task(1)], signals=signals, ended=2.0)))
+    marks = [_mark_x(mark) + 5 for mark in with_class(root, "lk-signal")]  # triangles' centres
+    spans = [(float(label.get("x", 0)), float(label.get("x", 0))
+              + svg._text_w(text_of(label)) * 1.1) for label in with_class(root, "lk-signal-label")]
+    assert len(marks) == 9 and 2 <= len(spans) < 9
+    for left, right in spans:
+        assert not [x for x in marks if left - 5 < x < right + 5]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert text_of(with_class(root, "lk-signal-label")[-1]).endswith("timeout")
