@@ -90,6 +90,9 @@ class LoopRecord:
     created: float
     runs: list[tuple[float, float | None, str | None]] = field(default_factory=list)
     stop_calls: list[float] = field(default_factory=list)
+    stop_callers: list[str | None] = field(default_factory=list)
+    """Who made each of ``stop_calls``: the calling function as "module.qualname";
+    "asyncio.base_events._run_until_complete_cb" is run_until_complete()'s own stop()."""
     closed: float | None = None
     close_refused: list[tuple[float, str]] = field(default_factory=list)
     shutdown_asyncgens: list[tuple[float, float | None]] = field(default_factory=list)
@@ -405,7 +408,9 @@ class TraceBuilder:
             runs[-1] = (runs[-1][0], e["t"], e["exc_type"])
 
     def _on_loop_stop(self, e: dict[str, Any]) -> None:
-        self._loop(e).stop_calls.append(e["t"])
+        loop = self._loop(e)
+        loop.stop_calls.append(e["t"])
+        loop.stop_callers.append(e["caller"])
 
     def _on_loop_close(self, e: dict[str, Any]) -> None:
         loop = self._loop(e)

@@ -44,6 +44,20 @@ class LabServer:
         return f"{self.url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
 
 
+def require_chromium() -> Path:
+    """``CHROMIUM``, or skip the test where it is missing (with CI=true, fail it)."""
+    import pytest
+
+    from .conftest import IN_CI
+
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if IN_CI:
+            pytest.fail(message + " (required with CI=true)")
+        pytest.skip(message)
+    return CHROMIUM
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

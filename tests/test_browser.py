@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from .browser_support import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     lab_server,
     open_notebook,
+    require_chromium,
     run_all_cells,
     write_notebook,
 )
-from .conftest import IN_CI, program
+from .conftest import program
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,12 +27,7 @@ ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if IN_CI:
-            pytest.fail(message + " (required with CI=true)")
-        pytest.skip(message)
-    return CHROMIUM
+    return require_chromium()
 
 
 def test_ctrl_c_button_in_jupyterlab_cancels_the_tasks(chromium: Path, tmp_path: Path) -> None:

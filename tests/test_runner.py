@@ -17,7 +17,7 @@ import labkit
 from labkit.interpreters import Interpreter
 from labkit.runner import Interrupt, PlanError
 
-from .conftest import program
+from .conftest import SCENARIOS, program
 
 
 def test_first_ctrl_c_cancels_every_task_and_runs_cleanup(python: Interpreter) -> None:
@@ -130,6 +130,17 @@ def test_loop_in_another_thread_is_traced(python: Interpreter) -> None:
     assert trace.task("service").outcome == "cancelled"
     assert "service: cleanup ran" in trace.stdout_text()
     assert trace.exit_code == 0
+
+
+def test_stop_calls_record_who_called_stop(python: Interpreter) -> None:
+    """A signal handler's loop.stop() and run_until_complete's own stop() calls (asyncio.run
+    makes one run per step of its shutdown) are told apart by the calling function."""
+    trace = labkit.run(SCENARIOS / "08e_signal_handler_loop_stop.py", interrupt=["INT@0.5"],
+                       python=python)
+    [loop] = trace.loops
+    assert len(loop.stop_callers) == len(loop.stop_calls) >= 2
+    assert loop.stop_callers[0] == "__main__.main.<locals>.stop_now"
+    assert set(loop.stop_callers[1:]) == {"asyncio.base_events._run_until_complete_cb"}
 
 
 def test_plan_syntax() -> None:

@@ -40,8 +40,8 @@ def title(element: ET.Element) -> str:
 def text_of(element: ET.Element) -> str:
     """The visible words: the text elements' content, without hover titles."""
     if element.tag == f"{NS}text":
-        return "".join(element.itertext())
-    return " ".join("".join(t.itertext()) for t in element.iter(f"{NS}text"))
+        return (element.text or "") + "".join(child.tail or "" for child in element)
+    return " ".join(text_of(t) for t in element.iter(f"{NS}text"))
 
 
 def lanes(root: ET.Element) -> dict[str, ET.Element]:
@@ -62,11 +62,10 @@ def waiting_end(lane: ET.Element) -> float:
     return float(match[2])
 
 
-def tick_x(root: ET.Element) -> dict[str, float]:
-    """The axis: each tick label ("0.5 s") and its x."""
-    [axis] = with_class(root, "lk-axis")
-    return {text_of(t): float(t.get("x", "nan")) for t in axis.iter(f"{NS}text")
-            if text_of(t).endswith(" s") and text_of(t)[0].isdigit()}
+def tick_x(root: ET.Element, cls: str = "lk-tick") -> dict[str, float]:
+    """The axis: each tick label ("0.5", seconds since the start) and its x; with
+    ``cls="lk-loop-tick"``, the row of seconds since the loop started."""
+    return {text_of(t): float(t.get("x", "nan")) for t in with_class(root, cls)}
 
 
 def task(n: int, **fields: object) -> TaskRecord:
@@ -117,7 +116,11 @@ def test_a_lane_per_task_with_its_name_and_outcome(naive_cancel: Trace, one_ctrl
         for record in trace.tasks:
             lane = drawn[record.name]
             assert f"lk-outcome-{record.outcome}" in lane.get("class", "")
-            assert text_of(with_class(lane, "lk-label")[0]).startswith(record.name)
+            label = text_of(with_class(lane, "lk-label")[0])
+            if record.coro.startswith("BaseEventLoop.shutdown_"):  # asyncio.run's own tasks
+                assert label == record.coro.removeprefix("BaseEventLoop.") + "()"
+            else:
+                assert label.startswith(record.name)
             assert f"coroutine {record.coro}" in title(lane)
             assert outcome_text(lane) == svg.OUTCOME_STYLES[record.outcome].text
     assert {t.outcome for t in naive_cancel.tasks} == {"destroyed-pending"}
@@ -139,16 +142,25 @@ def test_signal_and_keyboard_interrupt_marks(one_ctrl_c: Trace) -> None:
     root = parse(svg.render_svg(one_ctrl_c))
     [mark] = with_class(root, "lk-signal")
     [sigint] = one_ctrl_c.signals
-    assert f"sent at {sigint.sent:.3f} s (plan)" in title(mark)
+    assert sigint.sent is not None and one_ctrl_c.loop_started is not None
+    since_loop = sigint.sent - one_ctrl_c.loop_started
+    assert f"sent at {svg._secs(sigint.sent)} (loop +{since_loop:.3f} s) by the interrupt plan" \
+        in title(mark)
     assert "taken by asyncio.Runner" in title(mark)
     [signals_row] = with_class(root, "lk-signals")
-    assert "SIGINT" in text_of(signals_row)
+    assert "SIGINT planned" in text_of(signals_row)
     [guides] = with_class(root, "lk-signal-guides")
     assert guides.get("d", "").count("M") == 1
     [interrupt] = with_class(root, "lk-keyboard-interrupt")
     assert "by asyncio.Runner.run" in title(interrupt)
     [loop] = with_class(root, "lk-loop")
-    assert len(with_class(loop, "lk-stop")) == len(one_ctrl_c.loops[0].stop_calls)
+    # every stop() call was run_until_complete's own, one per run of asyncio.run: not drawn,
+    # but the loop's title and each run's say so
+    calls = one_ctrl_c.loops[0].stop_calls
+    assert len(calls) == 4 and not with_class(loop, "lk-stop")
+    assert "the 4 loop.stop() calls run_until_complete() made itself" in title(loop)
+    runs = [title(r) for r in with_class(loop, "lk-loop-runs")[0]]
+    assert all("run_until_complete() stopped it" in run for run in runs), runs
 
 
 def test_bundle_holds_the_svg_and_the_text_view(one_ctrl_c: Trace) -> None:
@@ -223,10 +235,10 @@ def test_live_view_extends_pending_tasks_to_now() -> None:
     trace = trace_of([running, done], ended=None, exit_code=None)
     root = parse(svg.render_svg(trace, now=1.0))
     ticks = tick_x(root)
-    assert "1.0 s" in ticks and "1.2 s" not in ticks  # the axis ends at now
+    assert "1.0" in ticks and "1.2" not in ticks  # the axis ends at now
     drawn = lanes(root)
-    assert waiting_end(drawn["Task-1"]) == pytest.approx(ticks["1.0 s"], abs=0.1)
-    assert waiting_end(drawn["Task-2"]) == pytest.approx(ticks["0.6 s"], abs=0.1)
+    assert waiting_end(drawn["Task-1"]) == pytest.approx(ticks["1.0"], abs=0.1)
+    assert waiting_end(drawn["Task-2"]) == pytest.approx(ticks["0.6"], abs=0.1)
     assert outcome_text(drawn["Task-1"]) == "still pending"
     assert "lk-outcome-pending" in drawn["Task-1"].get("class", "")
     assert "still running at 1.00 s" in text_of(with_class(root, "lk-header")[0])
@@ -237,7 +249,7 @@ def test_without_an_end_the_axis_reaches_the_last_event() -> None:
     trace = trace_of([task(1, outcome=None, ended=None)], ended=None,
                      events=[{"kind": "note", "t": 3.0}])
     ticks = tick_x(parse(svg.render_svg(trace)))
-    assert max(ticks, key=ticks.__getitem__) == "3.0 s"
+    assert max(ticks, key=ticks.__getitem__) == "3.0"
 
 
 def test_many_tasks_are_grouped_but_bad_outcomes_keep_their_lanes() -> None:
@@ -300,7 +312,8 @@ def test_loop_rows_show_runs_stops_closes_and_refusals() -> None:
     assert title(with_class(row, "lk-close")[0]) == "loop.close() at 1.000 s"
     phases = [title(e) for e in row.iter(f"{NS}rect") if "shutdown" in title(e)]
     assert phases == ["loop.shutdown_asyncgens() from 0.700 s to 0.710 s",
-                      "loop.shutdown_default_executor() from 0.800 s to ?"]
+                      "loop.shutdown_default_executor() from 0.800 s to ?; still waiting when "
+                      "the loop stopped at 0.900 s (KeyboardInterrupt): the bar ends there"]
 
 
 def test_a_trace_without_tasks_still_draws() -> None:
@@ -328,7 +341,7 @@ def test_loop_marks_milliseconds_apart_do_not_cover_each_other() -> None:
     order = ["lk-close-refused", "lk-loop-error", "lk-stop", "lk-close"]  # in time order
     xs = [_mark_x(with_class(row, cls)[0]) for cls in order]
     assert all(b - a >= svg.MARK_GAP for a, b in itertools.pairwise(xs)), xs
-    assert title(with_class(row, "lk-stop")[0]) == "loop.stop() at 0.401 s"  # the exact time
+    assert title(with_class(row, "lk-stop")[0]) == "loop.stop() at 0.4012 s"  # the exact time
 
 
 def test_a_late_cancel_does_not_extend_a_finished_task() -> None:
@@ -352,3 +365,213 @@ def test_a_task_named_like_its_coroutine_is_labelled_once() -> None:
     [label] = with_class(root, "lk-label")
     assert text_of(label) == "busy"
     assert "busy busy" not in textview.render(trace_of([task(1, name="busy", coro="busy")]))
+
+
+# --- the time axis in pieces, and what the rows say --------------------------------------------
+
+
+def pieces(root: ET.Element) -> dict[str, list[str]]:
+    """The captions of the axis' zoomed and compressed pieces, by kind."""
+    found: dict[str, list[str]] = {}
+    for piece in with_class(root, "lk-piece"):
+        found.setdefault(piece.get("data-kind", ""), []).append(text_of(piece))
+    return found
+
+
+def scale_between(ticks: dict[str, float], low: str, high: str) -> float:
+    """Units per second between two tick labels."""
+    return (ticks[high] - ticks[low]) / (float(high) - float(low))
+
+
+def shutdown_burst() -> Trace:
+    """asyncio.run's ending as 05a records it: main cancelled at 0.84 s, the worker's cleanup
+    until 1.1443 s, then shutdown_asyncgens(), shutdown_default_executor() and close() within
+    0.4 ms, each run stopped by run_until_complete's own stop()."""
+    own = svg.ASYNCIO_STOP
+    loop = LoopRecord(1, "MainThread", 0.04,
+                      runs=[(0.041, 0.8436, None), (0.8437, 1.14446, None),
+                            (1.14452, 1.14458, None), (1.1446, 1.14463, None)],
+                      stop_calls=[0.8435, 1.14444, 1.14457, 1.14462],
+                      stop_callers=[own, own, own, own], closed=1.14471,
+                      shutdown_asyncgens=[(1.14455, 1.14456)],
+                      shutdown_default_executor=[(1.14461, 1.14462)])
+    tasks = [task(1, name="Task-1", coro="main", created=0.041, ended=0.8434,
+                  outcome="cancelled"),
+             task(2, name="Task-2", created=0.0411, ended=1.144345, outcome="cancelled"),
+             task(3, name="Task-3", coro="BaseEventLoop.shutdown_asyncgens", created=1.144495,
+                  ended=1.144563),
+             task(4, name="Task-4", coro="BaseEventLoop.shutdown_default_executor",
+                  created=1.144595, ended=1.14462)]
+    sigint = SignalRecord("SIGINT", 0.542, "plan", "handled", 0.5421, "asyncio.Runner")
+    return trace_of(tasks, loops=[loop], signals=[sigint], loop_started=0.041, ended=1.158,
+                    keyboard_interrupts=[(0.8436, "asyncio.Runner.run")], exit_code=-2)
+
+
+def test_a_burst_of_loop_marks_gets_a_zoomed_piece_whose_caption_tells_its_scale() -> None:
+    trace = shutdown_burst()
+    root = parse(svg.render_svg(trace))
+    [caption] = pieces(root)["zoom"]
+    factor = float(caption.removeprefix(f"zoom {svg.TIMES}").replace(",", ""))
+    ticks = tick_x(root)
+    [band] = [b for b in with_class(root, "lk-band") if b.get("data-kind") == "zoom"]
+    left = float(band.get("x", 0))
+    zoomed = [label for label, x in ticks.items()
+              if left <= x <= left + float(band.get("width", 0))]
+    assert len(zoomed) >= 2 and {"0.0", "0.2"} <= set(ticks)
+    ratio = scale_between(ticks, zoomed[0], zoomed[-1]) / scale_between(ticks, "0.0", "0.2")
+    assert ratio == pytest.approx(factor, rel=0.06)  # two significant digits
+    assert len(with_class(root, "lk-break")) == 2  # where the zoom starts and where it ends
+    # in the zoom, close() and the two shutdown bars are far apart, at their own times
+    [row] = with_class(root, "lk-loop")
+    [close] = with_class(row, "lk-close")
+    [asyncgens] = with_class(row, "lk-shutdown-asyncgens")
+    [executor] = with_class(row, "lk-shutdown-default-executor")
+    starts = [float(asyncgens.get("x", 0)), float(executor.get("x", 0)), _mark_x(close)]
+    assert all(b - a >= svg.MARK_GAP for a, b in itertools.pairwise(starts)), starts
+    # the shutdown tasks' lanes are labelled by their step, and long enough to see
+    drawn = lanes(root)
+    labels = [text_of(with_class(drawn[name], "lk-label")[0]) for name in ("Task-3", "Task-4")]
+    assert labels == ["shutdown_asyncgens()", "shutdown_default_executor()"]
+    assert waiting_end(drawn["Task-3"]) - float(re.match(  # type: ignore[union-attr]
+        r"M([\d.]+)", with_class(drawn["Task-3"], "lk-waiting")[0].get("d", ""))[1]) >= 5
+    assert "the task in which the loop ran shutdown_asyncgens()" in title(drawn["Task-3"])
+
+
+def test_a_long_wait_for_the_timeout_is_compressed_and_says_so() -> None:
+    """02a with labkit's timeout at 3 s: what matters happened at 0.5 s."""
+    loop = LoopRecord(1, "MainThread", 0.039, runs=[(0.0392, 0.5406, "KeyboardInterrupt"),
+                                                    (0.5407, 3.0041, "KeyboardInterrupt")],
+                      closed=3.0042)
+    tasks = [task(n, created=0.0392, ended=0.5408, outcome="cancelled",
+                  cancel_requests=[CancelRequest(0.5406, None, None, 1, True)])
+             for n in (1, 2)]
+    signals = [SignalRecord("SIGINT", 0.5403, "plan", "default", 0.5404, "default"),
+               SignalRecord("SIGINT", 3.0038, "timeout", "default", 3.0039, "default")]
+    trace = trace_of(tasks, loops=[loop], signals=signals, loop_started=0.0392, ended=3.018,
+                     keyboard_interrupts=[(0.5405, "x"), (3.004, "x")])
+    root = parse(svg.render_svg(trace))
+    [caption] = pieces(root)["compressed"]
+    factor = float(caption.split("÷")[1])
+    ticks = tick_x(root)
+    ratio = scale_between(ticks, "0.1", "0.4") / scale_between(ticks, "1", "2")
+    assert ratio == pytest.approx(factor, rel=0.06)
+    [axis_line] = with_class(root, "lk-axis-line")
+    x0, x1 = (float(v) for v in re.findall(r"[\d.]+", axis_line.get("d", ""))[::2])
+    signal_x = [_mark_x(mark) + 5 for mark in with_class(root, "lk-signal")]  # a triangle
+    assert signal_x[0] - x0 >= 0.5 * (x1 - x0)  # linear, 0.5 s of 3 would be a sixth
+    labels = [text_of(label) for label in with_class(root, "lk-signal-label")]
+    assert labels[0] == "SIGINT planned" and "timeout" in labels[1]
+
+
+def test_only_the_stop_calls_a_program_made_are_drawn() -> None:
+    own = svg.ASYNCIO_STOP
+    loop = LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.5, None), (0.6, 0.7, None)],
+                      stop_calls=[0.5, 0.7], stop_callers=["__main__.main.<locals>.stop_now", own])
+    root = parse(svg.render_svg(trace_of([task(1)], loops=[loop])))
+    [row] = with_class(root, "lk-loop")
+    [stop] = with_class(row, "lk-stop")
+    assert title(stop) == "loop.stop() at 0.500 s, called by __main__.main.<locals>.stop_now"
+    runs = [title(r) for r in with_class(row, "lk-loop-run")]
+    assert runs == ["loop running 0.100 s to 0.500 s", "loop running 0.600 s to 0.700 s; "
+                    "run_until_complete() stopped it when its future was done (its own "
+                    "loop.stop() at 0.700 s, not drawn)"]
+    assert "the 1 loop.stop() call run_until_complete() made itself" in title(row)
+    assert "loop.stop() call" in text_of(with_class(root, "lk-legend")[0])
+    only_own = LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.5, None)], stop_calls=[0.5],
+                          stop_callers=[own])
+    root = parse(svg.render_svg(trace_of([task(1)], loops=[only_own])))
+    assert not with_class(root, "lk-stop")
+    assert "loop.stop()" not in text_of(with_class(root, "lk-legend")[0])
+
+
+def test_a_shutdown_left_waiting_ends_where_its_run_ended_not_past_close() -> None:
+    """12_executor with a second Ctrl+C: the executor's shutdown ran on after close()."""
+    loop = LoopRecord(1, "MainThread", 0.038, runs=[(0.0387, 0.5408, None),
+                                                    (0.541, 1.0424, "KeyboardInterrupt")],
+                      closed=1.0425, shutdown_default_executor=[(0.5411, 3.0463)])
+    root = parse(svg.render_svg(trace_of([task(1)], loops=[loop], ended=3.05)))
+    [bar] = with_class(root, "lk-shutdown-default-executor")
+    [close] = with_class(root, "lk-close")
+    [_, run] = with_class(root, "lk-loop-run")
+    bar_end = float(bar.get("x", 0)) + float(bar.get("width", 0))
+    assert bar_end == pytest.approx(float(run.get("x", 0)) + float(run.get("width", 0)), abs=0.2)
+    assert bar_end <= _mark_x(close)
+    assert title(bar) == ("loop.shutdown_default_executor() from 0.5411 s to 3.0463 s; still "
+                          "waiting when the loop stopped at 1.0424 s (KeyboardInterrupt): the "
+                          "bar ends there")
+
+
+def test_the_legend_shows_only_what_the_drawing_shows() -> None:
+    legend = text_of(with_class(parse(svg.render_svg(trace_of([task(1)]))), "lk-legend")[0])
+    assert "finished" in legend and "waiting" in legend
+    for absent in ("running", "cancel", "FAILED", "signal", "KeyboardInterrupt", "loop",
+                   "shutdown", "close"):
+        assert absent not in legend, absent
+    legend = text_of(with_class(parse(svg.render_svg(shutdown_burst())), "lk-legend")[0])
+    for present in ("cancelled", "signal sent", "KeyboardInterrupt",
+                    "loop running", "loop.close()", "shutdown_asyncgens()",
+                    "shutdown_default_executor()"):
+        assert present in legend, present
+    for absent in ("running", "cancel()", "FAILED", "loop.stop()", "refused", "error"):
+        assert absent not in legend.replace("loop running", ""), absent
+
+
+@pytest.mark.parametrize(("reason", "label", "why"), [
+    ("plan", "SIGINT planned", "by the interrupt plan"),
+    ("manual", "SIGINT by hand", "by hand (ProgramRun.send, a button)"),
+    ("timeout", "SIGINT timeout", "by labkit's timeout"),
+    ("ctrl-c", "SIGINT Ctrl+C", "by Ctrl+C at labkit run"),
+    ("kill", "SIGINT kill", "by hand (ProgramRun.kill)"),
+    (None, "SIGINT (not from labkit)", "not sent by labkit"),
+])
+def test_the_signal_row_says_why_each_signal_came(reason: str | None, label: str,
+                                                  why: str) -> None:
+    sent = 0.75 if reason else None
+    record = SignalRecord("SIGINT", sent, reason, "handled", 0.76, "asyncio.Runner")
+    root = parse(svg.render_svg(trace_of([task(1)], signals=[record], loop_started=0.25)))
+    [words] = with_class(root, "lk-signal-label")
+    assert text_of(words) == label
+    [mark] = with_class(root, "lk-signal")
+    assert why in title(mark)
+    if reason:
+        assert "sent at 0.750 s (loop +0.500 s) by" in title(mark)
+
+
+def test_a_second_row_of_ticks_counts_from_the_loop_start() -> None:
+    root = parse(svg.render_svg(trace_of([task(1)], loop_started=0.25)))
+    since_start, since_loop = tick_x(root), tick_x(root, "lk-loop-tick")
+    per_second = scale_between(since_start, "0.0", "1.0")
+    assert since_loop["0.0"] == pytest.approx(since_start["0.0"] + 0.25 * per_second, abs=0.2)
+    assert since_loop["1.0"] == pytest.approx(since_start["1.0"] + 0.25 * per_second, abs=0.2)
+    assert "since loop start" in text_of(with_class(root, "lk-axis")[0])
+    assert not with_class(parse(svg.render_svg(trace_of([task(1)]))), "lk-loop-tick")
+
+
+def test_the_drawing_scales_to_its_column_with_text_of_eleven_units() -> None:
+    for width, design in ((900, 700), (700, 700), (560, 560)):
+        root = parse(svg.render_svg(shutdown_burst(), width=width))
+        _, _, view_w, view_h = (float(v) for v in root.get("viewBox", "").split())
+        assert (root.get("width"), view_w) == (str(width), design)
+        assert float(root.get("height", 0)) == pytest.approx(view_h * width / design, abs=1)
+        assert "max-width:100%" in root.get("style", "")
+        default = root.get("font-size", "0")
+        assert min(float(t.get("font-size", default)) for t in root.iter(f"{NS}text")) >= 11
+
+
+def test_times_in_titles_keep_the_microseconds() -> None:
+    assert [svg._secs(t) for t in (0.5, 0.4012, 1.144345, 3.0)] == [
+        "0.500 s", "0.4012 s", "1.144345 s", "3.000 s"]
+
+
+def test_signal_labels_never_cover_another_signal_or_label() -> None:
+    signals = [SignalRecord("SIGINT", 0.5 + 0.15 * n, "plan", "handled") for n in range(8)]
+    signals.append(SignalRecord("SIGTERM", 1.9, "timeout", "default"))
+    root = parse(svg.render_svg(trace_of([task(1)], signals=signals, ended=2.0)))
+    marks = [_mark_x(mark) + 5 for mark in with_class(root, "lk-signal")]  # triangles' centres
+    spans = [(float(label.get("x", 0)), float(label.get("x", 0))
+              + svg._text_w(text_of(label)) * 1.1) for label in with_class(root, "lk-signal-label")]
+    assert len(marks) == 9 and 2 <= len(spans) < 9
+    for left, right in spans:
+        assert not [x for x in marks if left - 5 < x < right + 5]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert text_of(with_class(root, "lk-signal-label")[-1]).endswith("timeout")

@@ -14,11 +14,14 @@ import asyncio.runners
 import asyncio.selector_events
 import functools
 import itertools
+import sys
 import threading
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from .channel import Channel
+from .frames import _is_tracer_frame
 from .tasks import _current_task_id, loop_id
 
 _loop_ids = itertools.count(1)
@@ -29,6 +32,17 @@ def _patch(cls: type, name: str, make: Callable[[Any], Any]) -> None:
     wrapper = make(original)
     functools.update_wrapper(wrapper, original)
     setattr(cls, name, wrapper)
+
+
+def _caller(frame: FrameType | None) -> str | None:
+    """The function that made a call, as "module.qualname", past the tracer's own frames (its
+    step timer calls every callback): "asyncio.base_events._run_until_complete_cb" is the
+    done callback by which run_until_complete() stops the loop."""
+    while frame is not None and _is_tracer_frame(frame):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
 
 
 def install(channel: Channel) -> None:
@@ -72,7 +86,7 @@ def install(channel: Channel) -> None:
 
     def make_stop(original: Any) -> Any:
         def stop(self: Any) -> None:
-            emit("loop_stop", loop_id(self), _current_task_id())
+            emit("loop_stop", loop_id(self), _current_task_id(), _caller(sys._getframe(1)))
             original(self)
         return stop
 

@@ -52,7 +52,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "loop_created": ("loop", "thread"),
     "loop_run_start": ("loop", "thread"),
     "loop_run_stop": ("loop", "exc_type"),
-    "loop_stop": ("loop", "task"),
+    "loop_stop": ("loop", "task", "caller"),  # caller: "module.qualname" of who called stop()
     "loop_close": ("loop", "refused"),
     "loop_shutdown_asyncgens": ("loop", "phase"),
     "loop_shutdown_default_executor": ("loop", "phase"),
