@@ -52,6 +52,7 @@ INK, DIM, GRID = "#1f2328", "#5b6470", "#dde2e8"
 RUNNING, WAITING, CANCELLING = "#0072b2", "#98a2ad", "#e69f00"
 SIGNAL = "#b2182b"
 LOOP_RUN, ASYNCGENS, EXECUTOR = "#8fb3d3", "#56b4e9", "#f0e442"
+LOOP_RUN_AGAIN = "#4f7fae"  # a loop's runs alternate shades, so a run started again is seen
 BANDS = {"zoom": "#cfe3f7", "compressed": "#e9dcc3"}  # tints of the axis' other pieces
 BAND_OPACITY = 0.45
 
@@ -592,6 +593,11 @@ def _swatch(colour: str, height: float) -> Callable[[float, float], str]:
     return lambda x, y: _bar(x, x + 14, y - height / 2, height, colour)
 
 
+def _runs_swatch(x: float, y: float) -> str:
+    """A loop run, then the next one in the other shade."""
+    return _bar(x, x + 7, y - 4, 8, LOOP_RUN) + _bar(x + 8, x + 14, y - 4, 8, LOOP_RUN_AGAIN)
+
+
 def _legend_sections(trace: Trace, shown: Sequence[TaskRecord],
                      groups: Groups) -> list[tuple[str, list[_LegendItem]]]:
     """The legend's sections, each with only the items this drawing shows."""
@@ -614,7 +620,9 @@ def _legend_sections(trace: Trace, shown: Sequence[TaskRecord],
         (any(_signal_time(s) is not None for s in trace.signals),
          (_symbol("down", SIGNAL), "signal sent")),
         (bool(trace.keyboard_interrupts), (_symbol("bolt", SIGNAL), "KeyboardInterrupt")),
-        (any(loop.runs for loop in loops), (_swatch(LOOP_RUN, 8), "loop running")),
+        (any(len(loop.runs) == 1 for loop in loops), (_swatch(LOOP_RUN, 8), "loop running")),
+        (any(len(loop.runs) > 1 for loop in loops),
+         (_runs_swatch, "loop running (the next run darker)")),
         (any(_shown_stops(loop) for loop in loops), (_symbol("tick", INK), "loop.stop() call")),
         (any(loop.closed is not None for loop in loops),
          (_symbol("cross", INK), "loop.close()")),
@@ -911,10 +919,11 @@ def _loop_row(loop: LoopRecord, scale: _Scale, y: int) -> str:
     parts = [f'<g class="lk-loop" data-loop="{loop.id}">', _title(about),
              _row_label(f"loop {loop.id} ({loop.thread})", y, scale)]
     parts.append(f'<g class="lk-loop-runs" stroke="{PANEL}">')  # a gap between runs
-    for start, stop, exc in loop.runs:
+    for number, (start, stop, exc) in enumerate(loop.runs, 1):
         end = stop if stop is not None else scale.end
-        parts.append(_bar(scale.x(start), scale.x(end), mid - 4, 8, LOOP_RUN,
-                          _run_title(start, stop, exc, own_stops), "lk-loop-run"))
+        shade = LOOP_RUN if number % 2 else LOOP_RUN_AGAIN
+        title = f"run {number} of {len(loop.runs)}: " + _run_title(start, stop, exc, own_stops)
+        parts.append(_bar(scale.x(start), scale.x(end), mid - 4, 8, shade, title, "lk-loop-run"))
     parts.append("</g>")
     closed_x = scale.x(loop.closed) if loop.closed is not None else scale.x1
     for phases, colour, what in ((loop.shutdown_asyncgens, ASYNCGENS, "shutdown_asyncgens"),

@@ -305,8 +305,8 @@ def test_loop_rows_show_runs_stops_closes_and_refusals() -> None:
     [row] = with_class(root, "lk-loop")
     assert text_of(row).startswith("loop 1 (MainThread)")
     drawn_runs = [title(r) for r in with_class(row, "lk-loop-runs")[0]]
-    assert drawn_runs == ["loop running 0.100 s to 0.500 s",
-                          "loop running 0.600 s to 0.900 s, ended by KeyboardInterrupt"]
+    assert drawn_runs == ["run 1 of 2: loop running 0.100 s to 0.500 s",
+                          "run 2 of 2: loop running 0.600 s to 0.900 s, ended by KeyboardInterrupt"]
     assert "Cannot close a running event loop" in title(with_class(row, "lk-close-refused")[0])
     assert "Event loop stopped" in title(with_class(row, "lk-loop-error")[0])
     assert title(with_class(row, "lk-close")[0]) == "loop.close() at 1.000 s"
@@ -472,9 +472,9 @@ def test_only_the_stop_calls_a_program_made_are_drawn() -> None:
     [stop] = with_class(row, "lk-stop")
     assert title(stop) == "loop.stop() at 0.500 s, called by __main__.main.<locals>.stop_now"
     runs = [title(r) for r in with_class(row, "lk-loop-run")]
-    assert runs == ["loop running 0.100 s to 0.500 s", "loop running 0.600 s to 0.700 s; "
-                    "run_until_complete() stopped it when its future was done (its own "
-                    "loop.stop() at 0.700 s, not drawn)"]
+    assert runs == ["run 1 of 2: loop running 0.100 s to 0.500 s",
+                    "run 2 of 2: loop running 0.600 s to 0.700 s; run_until_complete() stopped it "
+                    "when its future was done (its own loop.stop() at 0.700 s, not drawn)"]
     assert "the 1 loop.stop() call run_until_complete() made itself" in title(row)
     assert "loop.stop() call" in text_of(with_class(root, "lk-legend")[0])
     only_own = LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.5, None)], stop_calls=[0.5],
@@ -575,3 +575,20 @@ def test_signal_labels_never_cover_another_signal_or_label() -> None:
         assert not [x for x in marks if left - 5 < x < right + 5]
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert text_of(with_class(root, "lk-signal-label")[-1]).endswith("timeout")
+
+
+def test_a_loop_run_again_is_drawn_in_the_other_shade() -> None:
+    """The restart recipe runs the loop a second time right after the Ctrl+C: the two runs
+    touch, so they alternate shades (and their titles count them)."""
+    loop = LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.6, "KeyboardInterrupt"),
+                                                  (0.6, 3.0, "KeyboardInterrupt")])
+    trace = Trace(script="restart.py", argv=[], exit_code=-2, ended=3.0, loops=[loop])
+    drawing = svg.render_svg(trace)
+    runs = re.findall(r'<rect class="lk-loop-run"[^>]* fill="(#[0-9a-f]+)"><title>([^<]*)', drawing)
+    assert [fill for fill, _ in runs] == [svg.LOOP_RUN, svg.LOOP_RUN_AGAIN]
+    assert runs[1][1].startswith("run 2 of 2: ")
+    assert "loop running (the next run darker)" in drawing
+    one = Trace(script="once.py", argv=[], exit_code=0, ended=1.0,
+                loops=[LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.9, None)])])
+    assert "the next run darker" not in svg.render_svg(one)
+    assert "loop running" in svg.render_svg(one)
