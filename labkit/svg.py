@@ -3,7 +3,7 @@
 From the top: a header (script, Python, how the process ended), a legend of what this trace
 shows, a time axis, a row of signal marks, a row of KeyboardInterrupts, and a row per event
 loop (its runs, the ``stop()`` calls the program made, ``close()``, refused closes, shutdown
-phases). Below, one lane per task in creation order: a thin grey line while it waited, a dashed
+phases). Below, one lane per task in creation order: a thin grey line while it waited, a dotted
 orange line while it waited after its first cancel request, blue blocks while it ran, a tick
 per ``cancel()`` call, and at its end a shaped, coloured cap with the outcome in words, so
 outcomes are told apart without colour. Dashed red guides carry each signal down across all
