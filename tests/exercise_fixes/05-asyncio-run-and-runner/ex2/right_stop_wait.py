@@ -1,5 +1,6 @@
 """Right: the thread waits on the event instead of sleeping (`stop.wait(0.1)` returns
-True as soon as it is set), so it stops at once, not only between two files.
+True as soon as it is set), so it stops at once, not only between two files; main prints its
+line before it sets the event, so that the two lines are not printed at the same moment.
 
 """
 import asyncio
@@ -27,8 +28,10 @@ async def main():
     try:
         await loop.run_in_executor(None, copy_files, stop)
     finally:
-        stop.set()  # the thread cannot be cancelled: ask it to stop
+        # print first: the thread answers the event at once, and two threads printing at
+        # the same moment can mix their lines (print writes the text and the newline apart)
         print("main: cleanup done", flush=True)
+        stop.set()  # the thread cannot be cancelled: ask it to stop
 
 
 asyncio.run(main())
