@@ -1,0 +1,43 @@
+"""Wrong: the handler raises SystemExit(130) from inside the loop: asyncio.run's
+shutdown then cancels every task, main included, at its `await asyncio.sleep(...)`, so main's
+own shutdown (after that line, not in a finally) never runs.
+
+Rejected by: 'main: cleanup done' was never printed
+"""
+import asyncio
+import os
+import signal
+import sys
+
+# The check runs this program more than once, once without Ctrl+C and a short run: it
+# sets RUN_FOR in the environment. Keep this line as it is.
+RUN_FOR = float(os.environ.get("RUN_FOR", "2"))
+
+
+async def worker(n):
+    print(f"worker {n}: started", flush=True)
+    try:
+        await asyncio.sleep(10)
+    finally:
+        await asyncio.sleep(0.1 * n)  # e.g. close its connection
+        print(f"worker {n}: cleanup done", flush=True)
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+
+    def on_sigint():
+        print("handler: Ctrl+C, exiting", flush=True)
+        sys.exit(130)
+
+    loop.add_signal_handler(signal.SIGINT, on_sigint)
+    workers = [asyncio.create_task(worker(n), name=f"worker {n}") for n in (1, 2)]
+    await asyncio.sleep(RUN_FOR)  # the service runs; without Ctrl+C it stops after RUN_FOR s
+    print("main: stopping the workers", flush=True)
+    for task in workers:
+        task.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    print("main: cleanup done", flush=True)
+
+
+asyncio.run(main())
