@@ -374,13 +374,20 @@ def cleanup_printed_by(text: str, owner: str) -> Check:
     return owner_check
 
 
+_GROUPS = ("ExceptionGroup", "BaseExceptionGroup")
+
+
 def no_cancellation_swallowed(trace: Trace) -> CheckResult:
     """Fail if a task whose ``cancel()`` was accepted did not end cancelled.
 
     A task that catches ``CancelledError`` and returns (or raises something else instead)
     cannot be stopped: the code that cancelled it, ``asyncio.run`` or a TaskGroup, never
     learns it was cancelled. A task that called ``uncancel()`` back to zero (as
-    ``asyncio.timeout()`` does) took its cancellation on purpose and is not blamed.
+    ``asyncio.timeout()`` does) took its cancellation on purpose and is not blamed, nor is a
+    task that ended with an exception group: a TaskGroup cancels the task it runs in when a
+    child fails, and raises the children's errors in place of that cancellation; on 3.11 and
+    3.12.1 it does not always call ``uncancel()`` (when the child fails while the ``async with``
+    block waits at its end; CPython gh-116720, fixed in 3.13).
     """
     name = "no cancellation swallowed"
     blamed = []
@@ -392,6 +399,8 @@ def no_cancellation_swallowed(trace: Trace) -> CheckResult:
         if last_uncancel is not None and last_uncancel[1] == 0 \
                 and last_uncancel[0] >= accepted[-1].t:
             continue  # taken back on purpose, as asyncio.timeout() does
+        if task.outcome == "failed" and task.exc_type in _GROUPS:
+            continue  # a TaskGroup's errors, which it raises in place of the cancellation
         blamed.append(task)
     if not blamed:
         return CheckResult(name, True, "every task that was cancelled ended cancelled")

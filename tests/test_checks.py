@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import labkit
+from labkit import interpreters
 from labkit.checks import (
     A_THREAD,
     ANY_TASK,
@@ -525,6 +526,41 @@ def test_no_cancellation_swallowed(tmp_path: Path) -> None:
     listed = result.message.split(": ", 1)[1].split(". Catching")[0]
     assert "main" not in listed
     assert no_cancellation_swallowed(traced("02b")).passed
+
+
+TASKGROUP_CHILD_FAILS = '''
+import asyncio
+
+async def fails():
+    await asyncio.sleep(0.05)
+    raise ConnectionError("lost")
+
+async def main():
+    async with asyncio.TaskGroup() as group:
+        group.create_task(fails(), name="fails")
+        group.create_task(asyncio.sleep(10), name="sleeps")
+
+asyncio.run(main())
+'''
+
+
+@pytest.mark.parametrize("version", sorted(interpreters.available()))
+def test_a_taskgroup_that_cancelled_its_task_for_a_failed_child_is_not_blamed(
+        tmp_path: Path, version: str) -> None:
+    script = tmp_path / "taskgroup.py"
+    script.write_text(TASKGROUP_CHILD_FAILS)
+    trace = labkit.run(script, timeout=10, python=version)
+    main = next(task for task in trace.tasks if task.coro == "main")
+    # the group cancelled main when "fails" failed, and main ended with the group's errors
+    assert [r.accepted for r in main.cancel_requests] == [True]
+    assert (main.outcome, main.exc_type) == ("failed", "ExceptionGroup")
+    # 3.11.7 and 3.12.1 never take that cancel() back (CPython gh-116720); 3.13 does
+    uncancels = [count for _, count in main.uncancels]
+    assert uncancels == [0] if version == "3.13" else uncancels in ([], [0])
+    if trace.python in ("3.11.7", "3.12.1"):
+        assert uncancels == []
+    assert trace.task("sleeps").outcome == "cancelled"
+    assert no_cancellation_swallowed(trace).passed
 
 
 def test_cleanup_printed_by_needs_text_and_owner() -> None:

@@ -1,5 +1,5 @@
-"""The project's fix of the restart recipe (scenarios/02b_restart_loop_fixed.py), with one change:
-the two cleanups take different times (0.1 s and 0.5 s) instead of the same 0.2 s.
+"""programs35/restart_fixed.py with one change: the two cleanups take different times (0.1 s
+and 0.5 s) instead of the same 0.2 s.
 
 Used by notebook 03: a gather without return_exceptions=True is done as soon as its first child
 ends cancelled, so run_until_complete(gathered) returns while worker 2 is still cleaning up, and
@@ -33,6 +33,7 @@ except KeyboardInterrupt:
     with contextlib.suppress(asyncio.CancelledError):
         loop.run_until_complete(gathered)
     print("main: run_until_complete(gathered) returned", flush=True)
+    raise  # the cleanup is done: end as interrupted
 finally:
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
