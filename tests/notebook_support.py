@@ -128,23 +128,3 @@ def error_of(nb: nbformat.NotebookNode, cell_id: str) -> tuple[str, str]:
     errors = [o for o in cell.outputs if o.output_type == "error"]
     assert len(errors) == 1
     return errors[0].ename, errors[0].evalue
-
-
-AFTER_SOLUTION = """
-import json
-# what "%lab_solution ..." (the notebook's hint) puts into the cell
-loaded = []
-get_ipython().set_next_input = lambda text, replace=False: loaded.append((text, replace))
-get_ipython().run_line_magic("lab_solution", "{stem}")
-print(json.dumps({{"passed": report1.passed, "failed": [r.name for r in report1.failures],
-                  "loaded": loaded}}))
-"""
-
-
-def check_solution(name: str, solution_file: str) -> None:
-    """The solution passes the check, and %lab_solution gives the learner exactly that code."""
-    text = solution(solution_file)
-    _, facts, _ = run(name, AFTER_SOLUTION.format(stem=solution_file.removesuffix(".ipy")),
-                      replace={"exercise-1": text})
-    assert facts == {"passed": True, "failed": [], "loaded": [[text, True]]}
-    assert text.startswith("%%lab --name ex1 ")
