@@ -8,11 +8,11 @@ in its docstring whether it is right, and for a wrong one, what the check must s
 
 from __future__ import annotations
 
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from labkit import interpreters
+from labkit import RunsReport, interpreters
 
 from .exercise_support import Exercise, Fix, all_exercises, judge
 
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 PYTHONS = interpreters.available()
 EXERCISES = all_exercises()
 MIN_WRONG, MIN_RIGHT = 4, 2  # fix files per exercise, besides the starter and the solution
+CONCURRENT = 3  # cases judged at a time, each running two programs at a time
 
 
 def _cases() -> list[object]:
@@ -47,17 +48,51 @@ def test_each_exercise_has_one_check_and_enough_fixes(exercise: Exercise) -> Non
     assert all(fix.program.strip() != solution for fix in fixes)
 
 
+def _program(exercise: Exercise, name: str) -> tuple[str, bool, str | None]:
+    """The program of a case, whether it is right, and what must reject it if it is wrong."""
+    if name == "starter":
+        return exercise.starter, False, None
+    if name == "solution":
+        return exercise.solution(), True, None
+    fix = Fix.read(next(p for p in exercise.fixes() if p.name == name))
+    return fix.program, fix.right, fix.rejected_by
+
+
+Case = tuple[Exercise, str, str]
+
+
+@pytest.fixture(scope="module")
+def verdicts(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> dict[Case, object]:
+    """Every selected case judged, CONCURRENT at a time (the programs mostly sleep: judged one
+    after the other, they kept the machine 85% idle for twelve minutes)."""
+    cases: list[Case] = [
+        (item.callspec.params["exercise"], item.callspec.params["name"],
+         item.callspec.params["version"])
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_check_judges_the_program"
+    ]
+
+    def judged(case: Case) -> object:
+        exercise, name, version = case
+        try:
+            return judge(exercise, _program(exercise, name)[0], PYTHONS[version],
+                         tmp_path_factory.mktemp("exercise"))
+        except Exception as error:  # reported by the case's own test
+            return error
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        return dict(zip(cases, pool.map(judged, cases), strict=True))
+
+
 @pytest.mark.parametrize(("exercise", "name", "version"), _cases())
 def test_check_judges_the_program(exercise: Exercise, name: str, version: str,
-                                  tmp_path: Path) -> None:
-    if name == "starter":
-        program, right, rejected_by = exercise.starter, False, None
-    elif name == "solution":
-        program, right, rejected_by = exercise.solution(), True, None
-    else:
-        fix = Fix.read(next(p for p in exercise.fixes() if p.name == name))
-        program, right, rejected_by = fix.program, fix.right, fix.rejected_by
-    report = judge(exercise, program, PYTHONS[version], tmp_path)
+                                  verdicts: dict[Case, object]) -> None:
+    _, right, rejected_by = _program(exercise, name)
+    report = verdicts[exercise, name, version]
+    if isinstance(report, Exception):
+        raise report
+    assert isinstance(report, RunsReport)
     if right:
         assert report.passed, f"a right fix was rejected:\n{report}"
         return
