@@ -44,11 +44,45 @@ def test_notebook_opens_with_objectives_and_minutes(name: str) -> None:
 def test_every_exercise_has_a_solution_file(name: str) -> None:
     nb = load(name)
     exercises = [c.id for c in nb.cells if c.id.startswith("exercise-")]
-    if name.startswith("00-"):
-        return  # the start page has an install check, not an exercise
     assert exercises, f"{name} has no exercise cell (id 'exercise-N')"
     hints = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for cell_id in exercises:
         path = SOLUTIONS / f"{Path(name).stem}-{cell_id}.ipy"
         assert path.is_file(), f"missing solution {path.relative_to(NOTEBOOKS)}"
         assert f"%lab_solution {path.stem}`" in hints, f"{name}: tell how to load {path.name}"
+
+
+DEMO = re.compile(r"labkit\.Lab\(|on_each_version\(|labkit\.run\b|subprocess\.(Popen|run)\(|"
+                  r"^%%lab\b(?!.*--name ex\d)", re.MULTILINE)
+"""A cell that runs a program for the learner to watch (an exercise's %%lab cell is not one)."""
+
+
+@pytest.mark.parametrize("name", NUMBERED)
+def test_each_demo_is_preceded_by_a_prediction(name: str) -> None:
+    """Before each cell that runs a program, the learner is asked to predict what it will do."""
+    asked = False
+    for cell in load(name).cells:
+        if cell.cell_type == "markdown":
+            asked = asked or "**Predict, then run.**" in cell.source
+        elif DEMO.search(cell.source):
+            assert asked, f"{name}: ask for a prediction before cell {cell.id}"
+            asked = False
+
+
+@pytest.mark.parametrize("name", NUMBERED)
+def test_at_least_two_exercises_not_all_at_the_end(name: str) -> None:
+    cells = load(name).cells
+    exercises = [i for i, c in enumerate(cells) if c.id.startswith("exercise-")]
+    assert len(exercises) >= 2, f"{name}: at least two exercises"
+    sections_after_first = [c for c in cells[exercises[0] + 1:]
+                            if c.cell_type == "markdown" and c.source.startswith("## ")
+                            and not c.source.startswith(("## Exercise", "## Key points"))]
+    assert sections_after_first, (
+        f"{name}: the first exercise comes where its topic is taught, before another section")
+
+
+@pytest.mark.parametrize("name", NUMBERED)
+def test_ends_with_key_points_for_production_code(name: str) -> None:
+    last = load(name).cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## Key points")
+    assert "production" in last.source.lower()
