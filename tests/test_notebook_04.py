@@ -52,6 +52,13 @@ facts["everything"] = {
     "athrow_made_by_shutdown_asyncgens": athrow.created >= loop.shutdown_asyncgens[0][0],
     "exit": t_everything.exit_code, "uncaught": t_everything.uncaught,
 }
+import re as _re
+import labkit.svg
+drawing = labkit.svg.render_svg(t_everything)
+facts["everything_drawn"] = {
+    "asyncgens_bar": 'class="lk-shutdown-asyncgens"' in drawing,
+    "zoom": bool(_re.search(r"zoom ×[0-9,]+", drawing)),
+}
 facts["loud"] = {
     v: {"table": [t.stdout_text().count("cleanup done"),
                   sorted({w.message.splitlines()[0] for w in t.warnings
@@ -173,6 +180,8 @@ def test_04_gather_everything() -> None:
                     "worker 2: cleanup done", "worker 2: cleanup started"],
         "athrow_made_by_shutdown_asyncgens": True, "exit": 0, "uncaught": [],
     }
+    # the millisecond of shutdown_asyncgens() is drawn in a zoomed piece of the axis
+    assert facts["everything_drawn"] == {"asyncgens_bar": True, "zoom": True}
     # what the quiet handler hides, per version; the get_event_loop() warning on 3.12+
     for version, loud in facts["loud"].items():
         assert loud["table"] == [2, ["_GatheringFuture exception was never retrieved"], 0]
