@@ -57,7 +57,7 @@ import labkit.svg
 drawing = labkit.svg.render_svg(t_everything)
 facts["everything_drawn"] = {
     "asyncgens_bar": 'class="lk-shutdown-asyncgens"' in drawing,
-    "zoom": bool(_re.search(r"zoom ×[0-9,]+", drawing)),
+    "zoom": bool(_re.search(r"zoom \u00d7[0-9,]+", drawing)),
 }
 facts["loud"] = {
     v: {"table": [t.stdout_text().count("cleanup done"),
