@@ -10,7 +10,7 @@ for the timeline; ``lab`` and ``magic`` for Jupyter, imported only when first us
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .checks import A_THREAD, ANY_TASK, CheckReport, CheckResult, check
@@ -18,7 +18,7 @@ from .fuzzing import Comparison, FuzzReport, compare, fuzz
 from .interpreters import Interpreter, InterpreterNotFound
 from .judging import Run, RunsReport, check_runs
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
-from .runner import Interrupt, PlanError, ProgramRun
+from .runner import Interrupt, PlanError, ProgramRun, plain_environment
 
 if TYPE_CHECKING:
     from .lab import Lab
@@ -77,15 +77,18 @@ def run(
     timeout: float = 30.0,
     args: Sequence[str] = (),
     cwd: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Trace:
     """Run ``script`` traced, send the planned interrupts, and return its Trace.
 
     ``interrupt`` is a plan such as ``["INT@0.5", "INT@1.5"]``: each signal is sent to the
     program's process group that many seconds after its first event loop starts running.
     ``python`` is a version ("3.12") or a path; by default this interpreter. After ``timeout``
-    seconds the program gets SIGINT, then SIGTERM, then SIGKILL.
+    seconds the program gets SIGINT, then SIGTERM, then SIGKILL. ``env`` adds variables to
+    the environment the program gets (this one's, without what the notebook kernel set).
     """
     program = ProgramRun(
-        script, args=args, python=python, interrupt=interrupt, timeout=timeout, cwd=cwd
+        script, args=args, python=python, interrupt=interrupt, timeout=timeout, cwd=cwd,
+        env=None if env is None else {**plain_environment(), **env},
     )
     return program.start().wait()

@@ -14,8 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-MIN_VERSION = (3, 11)
-SUPPORTED = ("3.11", "3.12", "3.13")
+from .tracer.internals import TESTED, newer_than_tested
+
+MIN_VERSION = TESTED[0]
+SUPPORTED = tuple(f"{major}.{minor}" for major, minor in TESTED)
+"""The versions labkit is tested on, which ``available()`` looks for."""
 _VERSION = re.compile(r"^\d+\.\d+$")
 
 
@@ -34,6 +37,12 @@ class Interpreter:
     def short_version(self) -> str:
         """Major.minor, e.g. "3.12"."""
         return ".".join(self.version.split(".")[:2])
+
+    @property
+    def untested(self) -> str | None:
+        """"CPython X.Y is newer than labkit was tested on (...)", or None for a tested one."""
+        major, minor = (int(part) for part in self.version.split(".")[:2])
+        return newer_than_tested((major, minor))
 
 
 def _pyenv_roots() -> list[Path]:

@@ -222,6 +222,8 @@ class TraceBuilder:
         self._tasks: dict[int, TaskRecord] = {}
         self._loops: dict[int, LoopRecord] = {}
         self._steps_kept = 0
+        self.hooks_off: set[str] = set()
+        """The tracer's hooks it said were off ("start": it could not start at all)."""
         self._deferred: list[list[Sequence[Any]]] = []  # batches of task records, in order
         self._deferred_count = 0
         self._fold_lock = threading.Lock()
@@ -362,6 +364,12 @@ class TraceBuilder:
         self.trace.pid = e["pid"]
         self.trace.python = e["python"]
         self.trace.executable = e["executable"]
+
+    def _on_tracer_error(self, e: dict[str, Any]) -> None:
+        """The tracer about itself: a hook it could not install, or that it could not start."""
+        self.trace.notes.append((e["t"], f"tracer: {e['message']}"))
+        if e["where"] != "version":  # only says the version is newer than tested
+            self.hooks_off.add(e["where"])
 
     def _on_exit(self, e: dict[str, Any]) -> None:
         self.trace.exit_how = e["how"]

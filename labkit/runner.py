@@ -522,12 +522,17 @@ class ProgramRun:
         if channel_closed_early:
             self._note("the trace channel was closed while the program still ran (did it close "
                        "file descriptors it did not open?): later events are missing")
-        if trace.python is None:
+        off = self.builder.hooks_off
+        untraced = "start" in off
+        loops_unseen = untraced or "loops" in off
+        if trace.python is None and not untraced:
             self._note("the tracer never reported: the program ended before Python started it")
-        elif trace.loop_started is None and not channel_closed_early:
+        elif trace.loop_started is None and not channel_closed_early and not loops_unseen:
             self._note("no asyncio event loop ever ran in this program")
         if trace.loop_started is not None:
             why = "the program ended first"
+        elif loops_unseen:
+            why = "the tracer could not see event loops (see its note)"
         elif channel_closed_early:
             why = "the trace channel closed before an event loop was seen"
         else:
@@ -536,7 +541,8 @@ class ProgramRun:
             self._note(f"interrupt {item} was not sent: {why}")
         for _, signum in held:
             self._note(f"{signal.Signals(signum).name} was not sent: {why}")
-        if trace.python is not None and trace.exit_how is None and not channel_closed_early:
+        if (trace.python is not None and trace.exit_how is None and not channel_closed_early
+                and not untraced):
             code = child.popen.returncode
             if code is not None and code < 0:
                 self._note(f"the program was killed by {signal.Signals(-code).name}: "

@@ -7,7 +7,8 @@ when it can) and calls :func:`install` before the script's first line runs; the 
 run exactly as ``python script.py`` would run it.
 
 Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
-``loops`` and ``signals`` (the hooks), ``output`` (who printed each line), ``frames`` (keeps the
+``loops`` and ``signals`` (the hooks), ``internals`` (the private CPython names they need, and
+what a trace lacks without them), ``output`` (who printed each line), ``frames`` (keeps the
 tracer out of printed tracebacks).
 """
 
@@ -17,10 +18,11 @@ import atexit
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from . import channel as _channel
-from . import frames, loops, output, signals, tasks
+from . import frames, internals, loops, output, signals, tasks
 
 
 def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
@@ -37,12 +39,30 @@ def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
     def on_exit() -> None:
         channel.emit("exit", uncaught[-1] if uncaught else "normal")
 
-    _report_warnings(channel)
-    tasks.install(channel)
-    loops.install(channel)
-    signals.install(channel, restore_sigint)
-    frames.install(on_uncaught)
-    output.install(channel)
+    off = dict(internals.problems(internals.missing()))
+    newer = internals.newer_than_tested()
+    if newer and not off:
+        channel.emit("tracer_error", "version", f"{newer}: every internal it uses is there, "
+                     "but what this version does differently may be missing from the trace")
+    for hook, message in off.items():
+        channel.emit("tracer_error", hook, message)
+    hooks: dict[str, Callable[[], object]] = {
+        "warnings": lambda: _report_warnings(channel),
+        "tasks": lambda: tasks.install(channel, steps="steps" not in off),
+        "loops": lambda: loops.install(channel),
+        "signals": lambda: signals.install(channel, restore_sigint),
+        "frames": lambda: frames.install(on_uncaught),
+        "output": lambda: output.install(channel),
+    }
+    for hook, install_hook in hooks.items():
+        if hook in off:
+            continue
+        try:
+            install_hook()
+        except Exception as exc:  # a version the table does not foresee: say so, run on
+            channel.emit("tracer_error", hook, f"the tracer's {hook} hook failed to install on "
+                         f"{newer or 'CPython ' + sys.version.split()[0]}: {exc!r}; "
+                         "what it records may be missing or partial")
     atexit.register(on_exit)
     return channel
 

@@ -62,8 +62,9 @@ def _current_task_id() -> int | None:
     return getattr(_task_of_loop()(_running_loop()), "_labkit_id", None)
 
 
-def install(channel: Channel) -> type:
-    """Swap in the traced Task class and the step timer; return the new Task class."""
+def install(channel: Channel, steps: bool = True) -> type:
+    """Swap in the traced Task class and, with ``steps``, the step timer; return the new Task
+    class."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
     base_init: Any = base.__init__
     base_del = base.__del__
@@ -186,7 +187,14 @@ def install(channel: Channel) -> type:
         factory = asyncio.tasks.create_eager_task_factory(Task)
         asyncio.tasks.eager_task_factory = factory
         asyncio.eager_task_factory = factory  # type: ignore[attr-defined]
+    if steps:
+        _install_step_timer(ended, add_step, clock)
+    return Task
 
+
+def _install_step_timer(ended: Any, add_step: Any, clock: Any) -> None:
+    """Time every task step by wrapping ``Handle._run``; ``ended`` records a step that finished
+    its task."""
     handle_run = asyncio.events.Handle._run
     builtin_method = type(len)  # task_wakeup is a builtin method of the C task
     step_type: type | None = None  # the C task's TaskStepMethWrapper, learnt on first sight
@@ -222,4 +230,3 @@ def install(channel: Channel) -> type:
                 ended(task, task_id, start, end)
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
-    return Task

@@ -10,11 +10,13 @@ is used only if this interpreter's magic number heads it and it was made for thi
 this optimization level; otherwise, or if it cannot be read, the modules compile from source.
 """
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import marshal
 import os
 import sys
+import time
 import types
 
 PACKAGE = "_labkit_tracer"
@@ -39,9 +41,25 @@ def _load_tracer() -> None:
     sys.meta_path.insert(0, finder)
     try:
         module = importlib.import_module(PACKAGE)
+        module.install(fd, restore_sigint)
+    except Exception as exc:  # e.g. a CPython without a module the tracer imports: run untraced
+        _report_failure(fd, exc)
     finally:
         sys.meta_path.remove(finder)
-    module.install(fd, restore_sigint)
+
+
+def _report_failure(fd: int, exc: Exception) -> None:
+    """Tell the runner the tracer could not start, in one frame of the trace channel's format
+    (``labkit.tracer.protocol``: a 4-byte little-endian length, then a marshal list of records),
+    written here because the tracer's own modules may be what failed."""
+    version = "{}.{}.{}".format(*sys.version_info[:3])
+    message = (f"the tracer could not start on CPython {version} ({exc!r}): the program ran "
+               "untraced")
+    now = time.monotonic_ns()
+    hello = ("hello", now, os.getpid(), version, sys.executable, sys.argv[1:])
+    payload = marshal.dumps([hello, ("tracer_error", now, "start", message)], 4)
+    with contextlib.suppress(OSError):  # the runner is gone: nobody to tell
+        os.write(fd, len(payload).to_bytes(4, "little") + payload)
 
 
 def _compiled(path: str, package_dir: str) -> dict[str, types.CodeType]:
