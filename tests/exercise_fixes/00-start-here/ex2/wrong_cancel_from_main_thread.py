@@ -1,7 +1,7 @@
 """Wrong: `service_task.cancel()` called from the main thread does not wake the service's loop:
 the cancellation takes effect only at the end of the 1 s step, too late.
 
-Rejected by: exited within 0.6 s of the first SIGINT
+Rejected by: after the first SIGINT (limit 0.6 s)
 """
 import asyncio
 import os
