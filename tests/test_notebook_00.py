@@ -92,6 +92,7 @@ hand_before_press = {"signals": len(tour.trace.signals),
                      "status": tour.status.value}
 tour.buttons.ctrl_c.click()
 by_hand = await tour.wait()
+hand_status = tour.status.value
 
 killed = await tour.run(interrupt=["KILL@2"])  # "Try it yourself", steps 2 and 3
 twice = await tour.run(interrupt=["INT@2", "INT@2.5"])
@@ -125,7 +126,7 @@ print(json.dumps({
     "hand": {"before_press": hand_before_press,
              "signals": [(s.signal, s.reason, round(s.sent - by_hand.loop_started, 2))
                          for s in by_hand.signals],
-             "status": tour.status.value, "labels": drawn(by_hand)["signal_labels"],
+             "status": hand_status, "labels": drawn(by_hand)["signal_labels"],
              "stdout": by_hand.stdout_text().splitlines(), "exit": by_hand.exit_code},
     "ex1": {"stdout": ex1_trace.stdout_text().splitlines(),
             "outcomes": {t.name: t.outcome for t in ex1_trace.tasks},
@@ -269,7 +270,7 @@ def test_00_tour_predict_then_answer_and_the_plan_switch(nb00: Any) -> None:
                   "`slow: cleanup`", "`slow: cleanup done`", "exit\ncode is -2"):
         assert words in answer.source, words
     printed = nb00["_printed"]["tour-run"].splitlines()
-    assert printed == ["task Task-1  (main): cancelled", "task quick  (worker): finished",
+    assert printed == ["task Task-1 (main): cancelled", "task quick  (worker): finished",
                        "task slow   (worker): cancelled",
                        "task Task-4 (BaseEventLoop.shutdown_asyncgens): finished",
                        "task Task-5 (BaseEventLoop.shutdown_default_executor): finished",
@@ -322,7 +323,7 @@ def test_00_the_timeline_prose_matches_the_drawing(nb00: Any) -> None:
     assert round(times["signal"] - times["loop_started"], 1) == 2.0  # INT@2 on the loop clock
     # the rows: signal words, the loop's runs (its own stop() calls not drawn), shutdown bars
     assert drawn["signal_labels"] == ["SIGINT planned"] and "*SIGINT planned*" in read
-    assert drawn["guides"] == [("#b2182b", "4 3")] and "dashed red line" in read
+    assert drawn["guides"] == [["#b2182b", "4 3"]] and "dashed red line" in read
     assert drawn["loop_row"] == ["loop 1 (MainThread)"] and "*loop 1 (MainThread)*" in read
     assert drawn["loop_runs"] == 3 and drawn["stop_marks"] == 0
     assert drawn["shutdown_bars"] == [1, 1]
@@ -332,7 +333,7 @@ def test_00_the_timeline_prose_matches_the_drawing(nb00: Any) -> None:
     assert "`slow worker`" in read and "*shutdown_default_executor()*" in read
     assert drawn["outcomes"] == ["cancelled", "finished", "cancelled", "finished", "finished"]
     # a thick orange line in 3-unit dashes with 2-unit gaps: dots, not the red guides' dashes
-    assert drawn["cancelling"] == [("#e69f00", "3", "3 2")] * 2
+    assert drawn["cancelling"] == [["#e69f00", "3", "3 2"]] * 2
     assert "thick, dotted and orange" in read and "dotted orange end" in read
     assert "dashed orange" not in read
 
