@@ -319,8 +319,8 @@ def test_00_the_timeline_prose_matches_the_drawing(nb00: Any) -> None:
     [(zoom_from, zoom_to)] = drawn["zooms"]
     assert len(drawn["zoom_captions"]) == 1 and "*zoom \N{MULTIPLICATION SIGN}…*" in read
     assert times["signal"] < zoom_from <= times["shutdown_started"]
-    assert times["closed"] <= zoom_to and zoom_to - zoom_from < 0.01  # the last millisecond
-    assert round(times["signal"] - times["loop_started"], 1) == 2.0  # INT@2 on the loop clock
+    assert times["closed"] <= zoom_to and zoom_to - zoom_from < 0.05  # a few milliseconds
+    assert 1.95 <= times["signal"] - times["loop_started"] < 2.3  # INT@2 on the loop clock
     # the rows: signal words, the loop's runs (its own stop() calls not drawn), shutdown bars
     assert drawn["signal_labels"] == ["SIGINT planned"] and "*SIGINT planned*" in read
     assert drawn["guides"] == [["#b2182b", "4 3"]] and "dashed red line" in read
