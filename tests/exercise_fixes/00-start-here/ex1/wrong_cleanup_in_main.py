@@ -1,0 +1,36 @@
+"""Wrong: main prints the workers' cleanup lines in its own finally block; the workers never
+clean up themselves.
+
+Rejected by: by task Task-1 (main), not by slow
+"""
+import asyncio
+import os
+
+# The check runs this program more than once, once with slow working only 0.5 s:
+# it sets SLOW_SECONDS in the environment. Keep this line as it is.
+SLOW_SECONDS = float(os.environ.get("SLOW_SECONDS", "20"))
+
+
+async def worker(name, seconds):
+    print(f"{name}: working for {seconds} s", flush=True)
+    try:
+        await asyncio.sleep(seconds)
+        print(f"{name}: done", flush=True)
+    except KeyboardInterrupt:  # when Ctrl+C is pressed
+        print(f"{name}: cleanup", flush=True)
+        await asyncio.sleep(1)  # a cleanup that awaits, like closing a connection
+        print(f"{name}: cleanup done", flush=True)
+        raise
+
+
+async def main():
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(worker("quick", 0.3), name="quick")
+            group.create_task(worker("slow", SLOW_SECONDS), name="slow")
+    finally:
+        print("quick: cleanup done", flush=True)
+        print("slow: cleanup done", flush=True)
+
+
+asyncio.run(main())

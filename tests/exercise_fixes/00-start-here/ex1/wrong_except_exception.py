@@ -1,0 +1,32 @@
+"""Wrong: `except Exception:` does not catch CancelledError (a BaseException since Python
+3.8), so the cleanup never runs on a Ctrl+C, nor when a worker ends by itself.
+
+Rejected by: 'slow: cleanup done' was never printed
+"""
+import asyncio
+import os
+
+# The check runs this program more than once, once with slow working only 0.5 s:
+# it sets SLOW_SECONDS in the environment. Keep this line as it is.
+SLOW_SECONDS = float(os.environ.get("SLOW_SECONDS", "20"))
+
+
+async def worker(name, seconds):
+    print(f"{name}: working for {seconds} s", flush=True)
+    try:
+        await asyncio.sleep(seconds)
+        print(f"{name}: done", flush=True)
+    except Exception:  # any error, Ctrl+C too?
+        print(f"{name}: cleanup", flush=True)
+        await asyncio.sleep(1)  # a cleanup that awaits, like closing a connection
+        print(f"{name}: cleanup done", flush=True)
+        raise
+
+
+async def main():
+    async with asyncio.TaskGroup() as group:
+        group.create_task(worker("quick", 0.3), name="quick")
+        group.create_task(worker("slow", SLOW_SECONDS), name="slow")
+
+
+asyncio.run(main())

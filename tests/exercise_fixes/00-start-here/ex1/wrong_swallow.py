@@ -1,0 +1,32 @@
+"""Wrong: the worker catches the CancelledError and carries on to the cleanup without raising
+it again, so it returns normally: its cancellation is swallowed.
+
+Rejected by: did not end cancelled
+"""
+import asyncio
+import os
+
+# The check runs this program more than once, once with slow working only 0.5 s:
+# it sets SLOW_SECONDS in the environment. Keep this line as it is.
+SLOW_SECONDS = float(os.environ.get("SLOW_SECONDS", "20"))
+
+
+async def worker(name, seconds):
+    print(f"{name}: working for {seconds} s", flush=True)
+    try:
+        await asyncio.sleep(seconds)
+        print(f"{name}: done", flush=True)
+    except asyncio.CancelledError:
+        pass  # cancelled: go on to the cleanup
+    print(f"{name}: cleanup", flush=True)
+    await asyncio.sleep(1)  # a cleanup that awaits, like closing a connection
+    print(f"{name}: cleanup done", flush=True)
+
+
+async def main():
+    async with asyncio.TaskGroup() as group:
+        group.create_task(worker("quick", 0.3), name="quick")
+        group.create_task(worker("slow", SLOW_SECONDS), name="slow")
+
+
+asyncio.run(main())

@@ -1,0 +1,46 @@
+"""Wrong: the service is asked to stop, but the main thread does not wait for it: the program
+ends at once, and the daemon thread dies with its cleanup unfinished.
+
+Rejected by: 'service: cleanup done' was never printed
+"""
+import asyncio
+import os
+import threading
+import time
+
+# The check runs this program more than once, once with only 1 step of work:
+# it sets STEPS in the environment. Keep this line as it is.
+STEPS = int(os.environ.get("STEPS", "100"))
+service_loop = service_task = None  # the service sets them when it starts
+
+
+async def service():
+    global service_loop, service_task
+    service_loop, service_task = asyncio.get_running_loop(), asyncio.current_task()
+    print("service: started", flush=True)
+    try:
+        for step in range(STEPS):
+            await asyncio.sleep(1.0)  # one step of work
+    finally:
+        print("service: closing", flush=True)
+        await asyncio.sleep(0.2)  # a cleanup that awaits
+        print("service: cleanup done", flush=True)
+
+
+def serve():
+    try:
+        asyncio.run(service())
+    except asyncio.CancelledError:
+        pass  # in a thread, asyncio.run raises this when its task was cancelled
+    print("service thread: finished", flush=True)
+
+
+thread = threading.Thread(target=serve, name="service-thread", daemon=True)
+thread.start()
+try:
+    while thread.is_alive():  # the main thread's own work would go here
+        time.sleep(0.1)
+except KeyboardInterrupt:
+    print("main: Ctrl+C", flush=True)
+    service_loop.call_soon_threadsafe(service_task.cancel)
+    raise
