@@ -160,6 +160,8 @@ def test_00_install_check_lists_the_packages_and_versions(nb00: Any) -> None:
     assert nb00["pythons"] == FOUND
     shown = nb00["_printed"]["install-check"]
     assert "nest-asyncio2" in shown and "CPython versions labkit found: 3.11." in shown
+    # a kernel on a version labkit was not tested on would read "CPython X.Y is newer ..."
+    assert "labkit is tested on this version: its traces show everything it records" in shown
 
 
 def test_00_the_button_answers(nb00: Any) -> None:
