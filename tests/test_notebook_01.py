@@ -29,7 +29,8 @@ FOUND = sorted(interpreters.available())
 NB01 = "01-tasks-and-the-loop.ipynb"
 
 FACTS_01 = """
-import asyncio, json
+import asyncio, json, re
+import labkit.svg
 
 def lanes(trace):
     names = {t.id: t.name for t in trace.tasks}
@@ -48,18 +49,69 @@ def behaviour(trace):
 async def states_on(version):
     return await asyncio.to_thread(labkit.run, states.script, python=version, timeout=10)
 
+def held(trace):
+    # what the blocking and threaded demos show: lanes, output, signal, shutdown, end
+    loop = trace.loops[0]
+    [signal] = trace.signals
+    return {"tasks": lanes(trace), "stdout": trace.stdout_text().splitlines(),
+            "printed": [[line.t, line.text, names_of(trace).get(line.task)]
+                        for line in trace.printed],
+            "signal": [signal.sent, signal.received], "loop_started": trace.loop_started,
+            "executor": loop.shutdown_default_executor, "ended": trace.ended,
+            "exit": trace.exit_code}
+
+def names_of(trace):
+    return {t.id: t.name for t in trace.tasks}
+
+def drawing(trace):
+    # what labkit.svg draws for a trace: its texts, the dashed orange lines, the pieces
+    # of the axis, and where the shutdown and the loop's close() fall
+    svg = labkit.svg.render_svg(trace)
+    shown, groups = labkit.svg._choose_lanes(trace.tasks, 200)
+    width = min(900, labkit.svg.DESIGN_WIDTH)
+    scale = labkit.svg._Scale(trace, width, labkit.svg._trace_end(trace),
+                              labkit.svg._label_width(trace, shown, width),
+                              labkit.svg._outcome_width(shown, groups, width))
+    return {
+        "texts": re.findall(r"<text[^>]*>([^<]*)</text>", svg),
+        "cancelling": re.findall(r'<path[^>]*class="lk-cancelling"[^>]*>', svg),
+        "segments": [[s.kind, s.t0, s.t1] for s in scale.segments],
+        "closed": trace.loops[0].closed,
+        "shutdown": [[t.created, t.ended] for t in trace.tasks if "shutdown" in t.coro],
+    }
+
+async def run_on(lab, version, interrupt=()):
+    return await asyncio.to_thread(labkit.run, lab.script, python=version,
+                                   interrupt=list(interrupt), timeout=10)
+
 versions = labkit.interpreters.available()
-by_version = dict(zip(versions, await asyncio.gather(*map(states_on, versions))))
+by_version = dict(zip(versions, await asyncio.gather(*(run_on(states, v) for v in versions))))
+held_by_version = await asyncio.gather(*(run_on(lab, v, ["INT@0.35"])
+                                         for lab in (blocking, threaded) for v in versions))
 ex1_trace = await ex1.wait()
+ex2_trace = await ex2.wait()
+
+def report_facts(report):
+    return {"passed": report.passed,
+            "failed": [[v.run.label, [r.name for r in v.report.failures]]
+                       for v in report.failed],
+            "messages": [str(r) for v in report.failed for r in v.report.failures]}
+
 print(json.dumps({
     "states": lanes(states_trace),
     "stdout": states_trace.stdout_text().splitlines(),
+    "states_drawn": drawing(states_trace),
     "versions": {v: behaviour(t) for v, t in by_version.items()},
+    "blocking": held(blocking_trace),
+    "threaded": held(threaded_trace),
+    "held_versions": {f"{name} {v}": held(t) for (name, v), t in zip(
+        [(name, v) for name in ("blocking", "threaded") for v in versions], held_by_version)},
     "ex1": {"tasks": lanes(ex1_trace), "stdout": ex1_trace.stdout_text().splitlines(),
             "exit": ex1_trace.exit_code},
-    "report": {"passed": report1.passed,
-               "failed": [[v.run.label, [r.name for r in v.report.failures]]
-                          for v in report1.failed]},
+    "report": report_facts(report1),
+    "ex2": {"tasks": lanes(ex2_trace), "stdout": ex2_trace.stdout_text().splitlines(),
+            "stderr": ex2_trace.stderr_text().splitlines(), "exit": ex2_trace.exit_code},
+    "report2": report_facts(report2),
 }))
 """
 
@@ -71,8 +123,9 @@ def nb01() -> Any:
 
 @pytest.fixture(scope="module")
 def nb01_solved() -> Any:
-    return run_notebook(NB01, FACTS_01,
-                        replace={"exercise-1": solution("01-tasks-and-the-loop-exercise-1.ipy")})
+    return run_notebook(NB01, FACTS_01, replace={
+        "exercise-1": solution("01-tasks-and-the-loop-exercise-1.ipy"),
+        "exercise-2": solution("01-tasks-and-the-loop-exercise-2.ipy")})
 
 
 def main_task(lanes: dict[str, Any]) -> str:
