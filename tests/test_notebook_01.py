@@ -73,7 +73,8 @@ def drawing(trace):
                               labkit.svg._label_width(trace, shown, width),
                               labkit.svg._outcome_width(shown, groups, width))
     return {
-        "texts": re.findall(r"<text[^>]*>([^<]*)</text>", svg),
+        "texts": re.findall(r"<text[^>]*>([^<]*)</text>",
+                            re.sub(r"<title>[^<]*</title>", "", svg)),
         "cancelling": re.findall(r'<path[^>]*class="lk-cancelling"[^>]*>', svg),
         "segments": [[s.kind, s.t0, s.t1] for s in scale.segments],
         "closed": trace.loops[0].closed,
@@ -101,6 +102,7 @@ print(json.dumps({
     "states": lanes(states_trace),
     "stdout": states_trace.stdout_text().splitlines(),
     "states_drawn": drawing(states_trace),
+    "states_loop_started": states_trace.loop_started,
     "versions": {v: behaviour(t) for v, t in by_version.items()},
     "blocking": held(blocking_trace),
     "threaded": held(threaded_trace),
@@ -154,6 +156,58 @@ def test_01_created_running_waiting(nb01: Any) -> None:
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(steps))
 
 
+def test_01_prediction_answers(nb01: Any) -> None:
+    lanes, out = nb01["states"], nb01["stdout"]
+    main_first = lanes[main_task(lanes)]["steps"][0]
+    # 1. the first steps come in the order the tasks were created, after main's first step
+    order = ["quick", "busy", "broken", "sleeper", "never_started"]
+    assert sorted(order, key=lambda name: lanes[name]["created"]) == order
+    assert sorted(order, key=lambda name: lanes[name]["steps"][0][0]) == order
+    assert all(lanes[name]["steps"][0][0] >= main_first[1] for name in order)
+    assert out[0] == "main: 5 tasks created, none has run yet"
+    # 2. never_started.cancel() returned True, and nothing of never_started was printed
+    assert "main: never_started.cancel() -> True" in out
+    assert not [line for line in out if line.startswith("never:")]
+    # 3. two cancel() calls, one CancelledError
+    assert out.count("sleeper: got CancelledError at its await") == 1
+
+
+def test_01_timeline_is_described_as_drawn(nb01: Any) -> None:
+    drawn, lanes = nb01["states_drawn"], nb01["states"]
+    texts = drawn["texts"]
+    # the legend's words, as the prose quotes them
+    for words in ("running", "waiting", "waiting after cancel()", "a cancel() call",
+                  "finished", "FAILED", "cancelled", "seconds since start",
+                  "since loop start"):
+        assert words in texts, words
+    # "waiting after cancel()" is an orange, dashed line (not dotted): never_started's and
+    # sleeper's lanes have one
+    assert len(drawn["cancelling"]) == 2
+    for line in drawn["cancelling"]:
+        assert 'stroke="#e69f00"' in line and 'stroke-dasharray="3 2"' in line
+    # never_started: cancelled in the same step of main that created it
+    never = lanes["never_started"]
+    assert never["cancels"][0][0] - never["created"] < 0.001
+    # lane labels and outcome words
+    for words in ("Task-1 main", "FAILED: ValueError", "shutdown_asyncgens()",
+                  "shutdown_default_executor()"):
+        assert words in texts, words
+    # one zoomed piece, near the right end of the axis: it holds the shutdown lanes and
+    # loop.close(), within about a millisecond
+    kinds = [kind for kind, *_ in drawn["segments"]]
+    assert kinds.count("zoom") == 1 and kinds.index("zoom") >= len(kinds) - 2
+    [(_, t0, t1)] = [seg for seg in drawn["segments"] if seg[0] == "zoom"]
+    assert t1 - t0 < 0.02
+    assert any(text.startswith("zoom \u00d7") for text in texts)
+    for created, ended in drawn["shutdown"]:
+        assert t0 <= created <= ended <= t1
+    assert t0 <= drawn["closed"] <= t1
+    # sleeper's cancel() calls at 0.5 s on the loop's clock
+    loop_started = nb01["states_loop_started"]
+    for t, *_ in lanes["sleeper"]["cancels"]:
+        assert 0.5 <= t - loop_started < 0.55
+
+
 def test_01_outcomes(nb01: Any) -> None:
     lanes = nb01["states"]
     outcomes = {name: lane["outcome"] for name, lane in lanes.items()}
@@ -203,7 +257,7 @@ def test_01_states_program_behaves_the_same_on_every_version(nb01: Any) -> None:
 def test_01_exercise_check_fails_on_the_starter_for_the_right_reason(nb01: Any) -> None:
     # the two runs with a Ctrl+C fail; without one the worker ends by itself and cleans up
     missing = ["cleanup ran: 'worker: cleanup done' by worker"]
-    assert nb01["report"] == {"passed": False, "failed": [
+    assert {k: nb01["report"][k] for k in ("passed", "failed")} == {"passed": False, "failed": [
         ["Ctrl+C at 0.5 s", missing], ["Ctrl+C at 0.05 s, during the first step", missing]]}
     # Ctrl+C cancelled main; main was waiting for the worker, so the worker was cancelled too
     tasks = nb01["ex1"]["tasks"]
@@ -217,8 +271,9 @@ def test_01_exercise_check_fails_on_the_starter_for_the_right_reason(nb01: Any) 
     assert "worker: closing the connection" not in nb01["ex1"]["stdout"]
 
 
-def test_01_exercise_check_passes_on_the_solution(nb01_solved: Any) -> None:
-    assert nb01_solved["report"] == {"passed": True, "failed": []}
+def test_01_exercise_checks_pass_on_the_solutions(nb01_solved: Any) -> None:
+    assert nb01_solved["report"]["passed"] and nb01_solved["report"]["failed"] == []
+    assert nb01_solved["report2"]["passed"] and nb01_solved["report2"]["failed"] == []
 
 
 SWALLOWS = '''
@@ -250,3 +305,85 @@ def test_01_hint_2_swallowing_the_cancellation_exits_0(tmp_path: Path) -> None:
     assert [r.name for r in report.failures] == ["exit status -2"]
     assert trace.exit_code == 0
     assert trace.task("main").outcome == "finished"
+
+
+# --- a blocking call holds the loop ---------------------------------------------------------
+
+
+def check_blocking(run: dict[str, Any]) -> None:
+    tasks, printed = run["tasks"], run["printed"]
+    start = tasks[main_task(tasks)]["steps"][0][0]
+    sent, received = run["signal"]
+    assert 0.35 <= sent - run["loop_started"] < 0.4
+    [block] = [s for s in tasks["worker"]["steps"] if s[1] - s[0] > 0.9]
+    # one tick, at the start; no other before the cleanup, at 1.0 s
+    ticks = [t for t, text, _ in printed if text.startswith("heartbeat: tick")]
+    assert len(ticks) == 1 and ticks[0] - start < 0.05
+    [(cleanup_t, cleanup, owner)] = [p for p in printed if p[1].startswith("worker: cleanup")]
+    assert owner == "worker" and cleanup_t >= block[1]
+    assert cleanup.startswith(("worker: cleanup at 1.0", "worker: cleanup at 1.1"))
+    # no heartbeat step during the worker's block
+    assert all(s[1] <= block[0] or s[0] >= block[1] for s in tasks["heartbeat"]["steps"])
+    # the Ctrl+C's cancel() calls, on main and the worker, inside the block
+    for name in (main_task(tasks), "worker"):
+        [(t, accepted, *_)] = tasks[name]["cancels"]
+        assert accepted and block[0] < t < block[1] and t - received < 0.05
+    assert tasks["worker"]["outcome"] == "cancelled"
+    assert run["exit"] == -2
+
+
+def check_threaded(run: dict[str, Any]) -> None:
+    tasks, printed = run["tasks"], run["printed"]
+    start = tasks[main_task(tasks)]["steps"][0][0]
+    sent, received = run["signal"]
+    # ticks every 0.1 s until the Ctrl+C
+    ticks = [t for t, text, _ in printed if text.startswith("heartbeat: tick")]
+    assert 3 <= len(ticks) <= 4 and ticks[-1] < sent
+    assert all(0.08 < b - a < 0.2 for a, b in itertools.pairwise(ticks))
+    # the worker's cleanup at once, by the worker
+    [(cleanup_t, cleanup, owner)] = [p for p in printed if p[1].startswith("worker: cleanup")]
+    assert owner == "worker" and 0 <= cleanup_t - received < 0.1
+    assert cleanup.startswith(("worker: cleanup at 0.3", "worker: cleanup at 0.4"))
+    assert tasks["worker"]["outcome"] == "cancelled" and run["exit"] == -2
+    # asyncio.run waited for the thread: shutdown_default_executor() lasted until its
+    # time.sleep(1.0) returned, and the process ended only after that
+    [(begin, end)] = run["executor"]
+    assert begin - cleanup_t < 0.05 and end - begin > 0.5
+    assert end >= start + 1.0 and run["ended"] - sent > 0.5
+
+
+def test_01_blocking_call_holds_the_heartbeat_and_the_ctrl_c(nb01: Any) -> None:
+    check_blocking(nb01["blocking"])
+    out = nb01["_printed"]["blocking-run"].splitlines()
+    assert out[0] == "heartbeat: tick at 0.00 s" and out[1].startswith("worker: cleanup at 1.")
+
+
+def test_01_a_thread_frees_the_loop_but_is_waited_for(nb01: Any) -> None:
+    check_threaded(nb01["threaded"])
+    assert "asyncio.run waited 0." in nb01["_printed"]["threaded-run"]
+
+
+def test_01_blocking_and_threaded_on_every_version(nb01: Any) -> None:
+    runs = nb01["held_versions"]
+    assert sorted(runs) == sorted(f"{name} {v}" for name in ("blocking", "threaded")
+                                  for v in FOUND)
+    for key, run in runs.items():
+        (check_blocking if key.startswith("blocking") else check_threaded)(run)
+
+
+def test_01_exercise_2_check_fails_on_the_starter_for_the_right_reasons(nb01: Any) -> None:
+    report = nb01["report2"]
+    assert not report["passed"]
+    # the heartbeat's ping came late while save_block() held the loop: the server hung up
+    assert "exit status 1, expected 0: an uncaught ConnectionError ended it" in " ".join(
+        report["messages"])
+    # with a Ctrl+C the cleanup at the end never runs
+    assert ["Ctrl+C at 0.9 s, while a block is saved", [
+        "cleanup ran: 'worker: cleanup done' by worker", "no asyncio warnings"]] \
+        in report["failed"]
+    # the notebook's own run: the heartbeat failed before the Ctrl+C at 0.9 s
+    ex2 = nb01["ex2"]
+    beat = ex2["tasks"]["heartbeat"]
+    assert beat["outcome"] == "failed" and beat["exc"][0] == "ConnectionError"
+    assert "the server hung up" in beat["exc"][1]
+    assert ex2["exit"] == -2 and "worker: cleanup done" not in ex2["stdout"]
