@@ -103,6 +103,7 @@ print(json.dumps({
     "stdout": states_trace.stdout_text().splitlines(),
     "states_drawn": drawing(states_trace),
     "states_loop_started": states_trace.loop_started,
+    "drawn_versions": {v: [lanes(t), drawing(t), t.loop_started] for v, t in by_version.items()},
     "versions": {v: behaviour(t) for v, t in by_version.items()},
     "blocking": held(blocking_trace),
     "threaded": held(threaded_trace),
@@ -173,7 +174,16 @@ def test_01_prediction_answers(nb01: Any) -> None:
 
 
 def test_01_timeline_is_described_as_drawn(nb01: Any) -> None:
-    drawn, lanes = nb01["states_drawn"], nb01["states"]
+    check_drawing(nb01["states"], nb01["states_drawn"], nb01["states_loop_started"])
+
+
+def test_01_timeline_is_drawn_so_on_every_version(nb01: Any) -> None:
+    assert sorted(nb01["drawn_versions"]) == FOUND
+    for lanes, drawn, loop_started in nb01["drawn_versions"].values():
+        check_drawing(lanes, drawn, loop_started)
+
+
+def check_drawing(lanes: dict[str, Any], drawn: dict[str, Any], loop_started: float) -> None:
     texts = drawn["texts"]
     # the legend's words, as the prose quotes them
     for words in ("running", "waiting", "waiting after cancel()", "a cancel() call",
@@ -186,8 +196,8 @@ def test_01_timeline_is_described_as_drawn(nb01: Any) -> None:
     for line in drawn["cancelling"]:
         assert 'stroke="#e69f00"' in line and 'stroke-dasharray="3 2"' in line
     # never_started: cancelled in the same step of main that created it
-    never = lanes["never_started"]
-    assert never["cancels"][0][0] - never["created"] < 0.001
+    main_first = lanes[main_task(lanes)]["steps"][0]
+    assert main_first[0] <= lanes["never_started"]["cancels"][0][0] <= main_first[1]
     # lane labels and outcome words
     for words in ("Task-1 main", "FAILED: ValueError", "shutdown_asyncgens()",
                   "shutdown_default_executor()"):
@@ -203,9 +213,8 @@ def test_01_timeline_is_described_as_drawn(nb01: Any) -> None:
         assert t0 <= created <= ended <= t1
     assert t0 <= drawn["closed"] <= t1
     # sleeper's cancel() calls at 0.5 s on the loop's clock
-    loop_started = nb01["states_loop_started"]
     for t, *_ in lanes["sleeper"]["cancels"]:
-        assert 0.5 <= t - loop_started < 0.55
+        assert 0.5 <= t - loop_started < 0.6
 
 
 def test_01_outcomes(nb01: Any) -> None:
@@ -314,7 +323,7 @@ def check_blocking(run: dict[str, Any]) -> None:
     tasks, printed = run["tasks"], run["printed"]
     start = tasks[main_task(tasks)]["steps"][0][0]
     sent, received = run["signal"]
-    assert 0.35 <= sent - run["loop_started"] < 0.4
+    assert 0.35 <= sent - run["loop_started"] < 0.45
     [block] = [s for s in tasks["worker"]["steps"] if s[1] - s[0] > 0.9]
     # one tick, at the start; no other before the cleanup, at 1.0 s
     ticks = [t for t, text, _ in printed if text.startswith("heartbeat: tick")]
@@ -327,7 +336,7 @@ def check_blocking(run: dict[str, Any]) -> None:
     # the Ctrl+C's cancel() calls, on main and the worker, inside the block
     for name in (main_task(tasks), "worker"):
         [(t, accepted, *_)] = tasks[name]["cancels"]
-        assert accepted and block[0] < t < block[1] and t - received < 0.05
+        assert accepted and block[0] < t < block[1] and t - received < 0.1
     assert tasks["worker"]["outcome"] == "cancelled"
     assert run["exit"] == -2
 
@@ -343,12 +352,13 @@ def check_threaded(run: dict[str, Any]) -> None:
     # the worker's cleanup at once, by the worker
     [(cleanup_t, cleanup, owner)] = [p for p in printed if p[1].startswith("worker: cleanup")]
     assert owner == "worker" and 0 <= cleanup_t - received < 0.1
-    assert cleanup.startswith(("worker: cleanup at 0.3", "worker: cleanup at 0.4"))
+    assert cleanup.startswith(("worker: cleanup at 0.3", "worker: cleanup at 0.4",
+                               "worker: cleanup at 0.5"))
     assert tasks["worker"]["outcome"] == "cancelled" and run["exit"] == -2
     # asyncio.run waited for the thread: shutdown_default_executor() lasted until its
     # time.sleep(1.0) returned, and the process ended only after that
     [(begin, end)] = run["executor"]
-    assert begin - cleanup_t < 0.05 and end - begin > 0.5
+    assert begin - cleanup_t < 0.1 and end - begin > 0.5
     assert end >= start + 1.0 and run["ended"] - sent > 0.5
 
 
