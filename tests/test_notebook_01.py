@@ -16,7 +16,7 @@ import pytest
 import labkit
 from labkit import checks, interpreters
 
-from .notebook_support import run_notebook, solution
+from .notebook_support import cell_by_id, load, run_notebook, solution
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +98,13 @@ def report_facts(report):
                        for v in report.failed],
             "messages": [str(r) for v in report.failed for r in v.report.failures]}
 
+loaded = []
+get_ipython().set_next_input = lambda text, replace=False: loaded.append([text, replace])
+for n in (1, 2):
+    get_ipython().run_line_magic("lab_solution", f"01-tasks-and-the-loop-exercise-{n}")
+
 print(json.dumps({
+    "loaded": loaded,
     "states": lanes(states_trace),
     "stdout": states_trace.stdout_text().splitlines(),
     "states_drawn": drawing(states_trace),
@@ -397,3 +403,39 @@ def test_01_exercise_2_check_fails_on_the_starter_for_the_right_reasons(nb01: An
     assert beat["outcome"] == "failed" and beat["exc"][0] == "ConnectionError"
     assert "the server hung up" in beat["exc"][1]
     assert ex2["exit"] == -2 and "worker: cleanup done" not in ex2["stdout"]
+
+
+# --- how the notebook is laid out -----------------------------------------------------------
+
+DEMOS_01 = {"states-program": "states-answer", "blocking-program": "blocking-answer",
+            "threaded-program": "threaded-answer"}
+
+
+def test_01_predictions_answers_exercises_and_key_points_in_place() -> None:
+    nb = load(NB01)
+    ids = [c.id for c in nb.cells]
+    for demo, answer in DEMOS_01.items():
+        before = nb.cells[ids.index(demo) - 1]
+        assert before.cell_type == "markdown" and "**Predict, then run.**" in before.source
+        following = [c for c in nb.cells[ids.index(demo) + 1:] if c.cell_type == "markdown"]
+        assert following[0].id == answer and following[0].source.startswith("**Answer:**")
+    # every cell that runs a program is one of the demos, an exercise or a check
+    running = [c.id for c in nb.cells if c.cell_type == "code"
+               and (c.source.startswith("%%lab") or "check_runs(" in c.source)]
+    assert running == ["states-program", "exercise-1", "check-1", "blocking-program",
+                       "threaded-program", "exercise-2", "check-2"]
+    # two exercises, each where its topic is taught, and key points at the end
+    assert ids.index("exercise-1") < ids.index("blocking-md") < ids.index("exercise-2")
+    last = nb.cells[-1]
+    assert last.source.startswith("## Key points") and "In production code" in last.source
+    assert "Next: **02 · The naive cancel**" in last.source
+    for n in (1, 2):
+        assert cell_by_id(nb, f"check-{n}").source.startswith("# Runs your program")
+        assert cell_by_id(nb, f"exercise-{n}").source.startswith(f"%%lab --name ex{n} ")
+
+
+def test_01_lab_solution_loads_each_solution(nb01: Any) -> None:
+    texts = [solution(f"01-tasks-and-the-loop-exercise-{n}.ipy") for n in (1, 2)]
+    assert nb01["loaded"] == [[text, True] for text in texts]
+    for n, text in enumerate(texts, 1):
+        assert text.startswith(f"%%lab --name ex{n} ")
