@@ -79,6 +79,10 @@ def drawing(trace):
         "segments": [[s.kind, s.t0, s.t1] for s in scale.segments],
         "closed": trace.loops[0].closed,
         "shutdown": [[t.created, t.ended] for t in trace.tasks if "shutdown" in t.coro],
+        "executor_bars": [scale.x(b) - scale.x(a)
+                          for a, b in trace.loops[0].shutdown_default_executor],
+        "plot_width": scale.x1 - scale.x0,
+        "bar_class": "lk-shutdown-default-executor" in svg,
     }
 
 async def run_on(lab, version, interrupt=()):
@@ -113,6 +117,7 @@ print(json.dumps({
     "versions": {v: behaviour(t) for v, t in by_version.items()},
     "blocking": held(blocking_trace),
     "threaded": held(threaded_trace),
+    "threaded_drawn": drawing(threaded_trace),
     "held_versions": {f"{name} {v}": held(t) for (name, v), t in zip(
         [(name, v) for name in ("blocking", "threaded") for v in versions], held_by_version)},
     "ex1": {"tasks": lanes(ex1_trace), "stdout": ex1_trace.stdout_text().splitlines(),
@@ -377,6 +382,12 @@ def test_01_blocking_call_holds_the_heartbeat_and_the_ctrl_c(nb01: Any) -> None:
 def test_01_a_thread_frees_the_loop_but_is_waited_for(nb01: Any) -> None:
     check_threaded(nb01["threaded"])
     assert "asyncio.run waited 0." in nb01["_printed"]["threaded-run"]
+    # the long yellow bar on the loop's row: shutdown_default_executor(), drawn across a
+    # good part of the plot
+    drawn = nb01["threaded_drawn"]
+    [bar] = drawn["executor_bars"]
+    assert drawn["bar_class"] and bar > drawn["plot_width"] / 5
+    assert "shutdown_default_executor()" in drawn["texts"]
 
 
 def test_01_blocking_and_threaded_on_every_version(nb01: Any) -> None:
