@@ -213,8 +213,8 @@ def check_drawing(lanes: dict[str, Any], drawn: dict[str, Any], loop_started: fl
     for words in ("Task-1 main", "FAILED: ValueError", "shutdown_asyncgens()",
                   "shutdown_default_executor()"):
         assert words in texts, words
-    # one zoomed piece, near the right end of the axis: it holds the shutdown lanes and
-    # loop.close(), within about a millisecond
+    # one zoomed piece, near the right end of the axis: it holds the shutdown lanes,
+    # loop.close() and the ends of sleeper and main, within a few milliseconds
     kinds = [kind for kind, *_ in drawn["segments"]]
     assert kinds.count("zoom") == 1 and kinds.index("zoom") >= len(kinds) - 2
     [(_, t0, t1)] = [seg for seg in drawn["segments"] if seg[0] == "zoom"]
@@ -223,6 +223,8 @@ def check_drawing(lanes: dict[str, Any], drawn: dict[str, Any], loop_started: fl
     for created, ended in drawn["shutdown"]:
         assert t0 <= created <= ended <= t1
     assert t0 <= drawn["closed"] <= t1
+    for name in ("sleeper", main_task(lanes)):
+        assert t0 <= lanes[name]["steps"][-1][1] <= t1, name
     # sleeper's cancel() calls at 0.5 s on the loop's clock
     for t, *_ in lanes["sleeper"]["cancels"]:
         assert 0.5 <= t - loop_started < 0.6
