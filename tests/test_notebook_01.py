@@ -64,7 +64,7 @@ def names_of(trace):
     return {t.id: t.name for t in trace.tasks}
 
 def drawing(trace):
-    # what labkit.svg draws for a trace: its texts, the dashed orange lines, the pieces
+    # what labkit.svg draws for a trace: its texts, the dotted orange lines, the pieces
     # of the axis, and where the shutdown and the loop's close() fall
     svg = labkit.svg.render_svg(trace)
     shown, groups = labkit.svg._choose_lanes(trace.tasks, 200)
@@ -201,7 +201,8 @@ def check_drawing(lanes: dict[str, Any], drawn: dict[str, Any], loop_started: fl
                   "finished", "FAILED", "cancelled", "seconds since start",
                   "since loop start"):
         assert words in texts, words
-    # "waiting after cancel()" is an orange, dashed line (not dotted): never_started's and
+    # "waiting after cancel()" is an orange line of short dashes, 3 px thick: dotted, as the
+    # prose says (checked by eye in chromium); never_started's and
     # sleeper's lanes have one
     assert len(drawn["cancelling"]) == 2
     for line in drawn["cancelling"]:
@@ -452,3 +453,10 @@ def test_01_lab_solution_loads_each_solution(nb01: Any) -> None:
     assert nb01["loaded"] == [[text, True] for text in texts]
     for n, text in enumerate(texts, 1):
         assert text.startswith(f"%%lab --name ex{n} ")
+
+
+def test_01_prose_calls_the_cancelling_line_what_it_looks_like() -> None:
+    """The 3 px orange line with "3 2" dashes looks dotted (00 and svg.py say so too)."""
+    prose = "".join(c.source for c in load(NB01).cells if c.cell_type == "markdown")
+    assert "orange and dotted" in prose and "dotted orange wait" in prose
+    assert "dashed orange" not in prose and "orange and dashed" not in prose
