@@ -136,3 +136,16 @@ def test_an_eager_factory_before_the_loop_runs_schedules_the_first_step(
     scheduled, eager = trace.task("scheduled"), trace.task("eager")
     assert (scheduled.eager, len(scheduled.steps), scheduled.outcome) == (False, 2, "finished")
     assert (eager.eager, len(eager.steps), eager.outcome) == (True, 2, "finished")
+
+
+def test_a_cancel_from_a_signal_handler_is_asked_by_no_task(python: Interpreter) -> None:
+    """asyncio.Runner's SIGINT handler ran inside busy's step; busy did not ask for anything."""
+    trace = labkit.run(program("busy_at_ctrl_c.py"), python=python, interrupt=["INT@0.3"])
+    assert trace.exit_code in (-2, 130)
+    [to_main] = trace.task("main").cancel_requests
+    [to_busy] = trace.task("busy").cancel_requests
+    assert (to_main.by, to_busy.by) == (None, None)
+    assert to_main.accepted and to_busy.accepted
+    # both asked during busy's blocking step, when the signal came
+    [first, *_] = trace.task("busy").steps
+    assert first[0] <= to_main.t <= to_busy.t <= first[1]

@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from .channel import Channel
+from .tasks import signal_handlers_running
 
 Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
@@ -56,6 +57,7 @@ def install(channel: Channel, restore_sigint: bool) -> None:
     given: dict[int, Any] = {}  # what the script installed, as it gave it
 
     records, flush, clock = channel.records, channel.flush, time.monotonic_ns
+    running = signal_handlers_running
     names = {int(number): number.name for number in signal.Signals}
 
     def recorder(signum: int, handler: Callable[..., Any], label: str) -> Callable[..., Any]:
@@ -68,11 +70,14 @@ def install(channel: Channel, restore_sigint: bool) -> None:
             records.append(("signal_received", clock(), name,
                             _add_signal_handler_label(received)
                             if label == "loop.add_signal_handler" else label))
+            running[0] += 1
             try:
                 result = handler(received, frame)
             except KeyboardInterrupt:
                 records.append(("keyboard_interrupt", clock(), raised))
                 raise
+            finally:
+                running[0] -= 1
             flush()  # the program goes on from here as it would have: now the write may wait
             return result
         return on_signal

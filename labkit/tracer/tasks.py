@@ -57,8 +57,17 @@ def _task_of_loop() -> Any:
 _running_loop = asyncio.events._get_running_loop
 
 
+signal_handlers_running = [0]
+"""Above 0 while a Python signal handler runs (``tracer.signals`` counts them): what it does,
+such as asyncio.Runner's cancel() of the main task, is asked by no task, whichever task the
+signal happened to interrupt."""
+
+
 def _current_task_id() -> int | None:
-    """The tracer's number for the task running in this thread, if any."""
+    """The tracer's number for the task running in this thread, if any (none while a signal
+    handler runs)."""
+    if signal_handlers_running[0]:
+        return None
     return getattr(_task_of_loop()(_running_loop()), "_labkit_id", None)
 
 
