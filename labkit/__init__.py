@@ -23,6 +23,8 @@ from .runner import Interrupt, PlanError, ProgramRun, plain_environment
 if TYPE_CHECKING:
     from .lab import Lab
 
+__version__ = "0.1.0"  # as pyproject.toml says (tests/test_package.py checks)
+
 __all__ = [
     "ANY_TASK",
     "A_THREAD",
@@ -44,6 +46,7 @@ __all__ = [
     "SignalRecord",
     "TaskRecord",
     "Trace",
+    "__version__",
     "check",
     "check_runs",
     "compare",
