@@ -27,8 +27,6 @@ from typing import Any
 from .channel import Channel
 from .tasks import signal_handlers_running
 
-Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
-
 
 def describe(handler: Any, signum: int) -> str:
     """Say in words which handler takes a signal: default, ignored, asyncio.Runner, ..."""
