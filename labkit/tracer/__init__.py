@@ -7,8 +7,8 @@ when it can) and calls :func:`install` before the script's first line runs; the 
 run exactly as ``python script.py`` would run it.
 
 Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
-``loops`` and ``signals`` (the hooks), ``output`` (who printed each line), ``frames`` (keeps the
-tracer out of printed tracebacks).
+``loops`` and ``signals`` (the hooks), ``uvloops`` (the same hooks on uvloop's loop),
+``output`` (who printed each line), ``frames`` (keeps the tracer out of printed tracebacks).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import warnings
 from typing import Any
 
 from . import channel as _channel
-from . import frames, loops, output, signals, tasks
+from . import frames, loops, output, signals, tasks, uvloops
 
 
 def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
@@ -38,9 +38,10 @@ def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
         channel.emit("exit", uncaught[-1] if uncaught else "normal")
 
     _report_warnings(channel)
-    tasks.install(channel)
-    loops.install(channel)
+    step_ended = tasks.install(channel)
+    patch_loop_class = loops.install(channel)
     signals.install(channel, restore_sigint)
+    uvloops.install(channel, patch_loop_class, step_ended)
     frames.install(on_uncaught)
     output.install(channel)
     atexit.register(on_exit)

@@ -4,7 +4,10 @@
 records its creation, ``cancel()``/``uncancel()`` calls and its destruction. Steps are timed by
 wrapping ``Handle._run``: every task step is a loop callback whose ``__self__`` is the task, and a
 task can only finish inside one of its own steps, so the outcome is read right after the step.
-No done-callback is added: it would show up in the task reprs the script prints.
+No done-callback is added: it would show up in the task reprs the script prints. On an event
+loop that runs its callbacks in C (uvloop) ``Handle._run`` is never called: there the steps
+are timed by ``tracer.uvloops``, which records them with the function ``install`` returns. A
+task made on a loop of any other kind is recorded as spawned, with a note that the rest is not.
 
 An eager task (Python 3.12+, ``eager_start=True``) runs its first step inside ``Task.__init__``,
 out of the tracer's reach: that step is timed as the constructor call, which adds asyncio's own
@@ -29,6 +32,7 @@ import asyncio.tasks
 import itertools
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .channel import BATCH_SIZE, Channel
@@ -62,8 +66,14 @@ def _current_task_id() -> int | None:
     return getattr(_task_of_loop()(_running_loop()), "_labkit_id", None)
 
 
-def install(channel: Channel) -> type:
-    """Swap in the traced Task class and the step timer; return the new Task class."""
+StepEnded = Callable[[Any, int, int, int], None]
+"""Records one step of a task (the task, its id, the step's start and end): the step, and the
+task's outcome if it finished in it."""
+
+
+def install(channel: Channel) -> StepEnded:
+    """Swap in the traced Task class and the step timer; return the function that records a
+    step timed elsewhere (on uvloop)."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
     base_init: Any = base.__init__
     base_del = base.__del__
@@ -79,6 +89,16 @@ def install(channel: Channel) -> type:
     add_spawn = spawns.extend  # flat, SPAWN_VALUES a spawn
     spawn_batch = BATCH_SIZE * SPAWN_VALUES
     clock = time.monotonic_ns
+    untraced_loops: set[type] = set()
+
+    def untraced(loop: Any) -> None:
+        """Say, once per kind, that a task runs on an event loop the tracer does not see."""
+        kind = type(loop)
+        if kind not in untraced_loops:
+            untraced_loops.add(kind)
+            emit("note", f"tasks ran on an event loop labkit does not trace "
+                 f"({kind.__module__}.{kind.__qualname__}): their steps and outcomes are not "
+                 "recorded")
 
     def ended(task: Any, task_id: int, start: int, end: int) -> None:
         """Record the step a task finished in, and how it ended (at the step's end)."""
@@ -110,10 +130,13 @@ def install(channel: Channel) -> type:
         eager = bool(more.get("eager_start")) and task.get_loop().is_running()
         coro = more.get("coro", coro)  # Task(coro=...)
         coro_name = getattr(coro, "__qualname__", None)
+        loop_id = getattr(task.get_loop(), "_labkit_id", None)
+        if loop_id is None:
+            untraced(task.get_loop())
         records.append((
             "task_spawned", start, task_id, task.get_name(),
             type(coro).__qualname__ if coro_name is None else coro_name, parent or None,
-            getattr(task.get_loop(), "_labkit_id", None), eager,
+            loop_id, eager,
         ))
         if eager:
             if task.done():
@@ -146,8 +169,9 @@ def install(channel: Channel) -> type:
                 coro_name = type(coro).__qualname__
             try:
                 loop_id = (self.get_loop() if loop is None else loop)._labkit_id
-            except AttributeError:  # a loop that is no asyncio.BaseEventLoop
+            except AttributeError:  # a loop the tracer does not see
                 loop_id = 0
+                untraced(self.get_loop())
             add_spawn((start, task_id, self.get_name(), coro_name, parent, loop_id))
             if len(spawns) >= spawn_batch:
                 flush()
@@ -191,6 +215,14 @@ def install(channel: Channel) -> type:
     builtin_method = type(len)  # task_wakeup is a builtin method of the C task
     step_type: type | None = None  # the C task's TaskStepMethWrapper, learnt on first sight
 
+    def step_ended(task: Any, task_id: int, start: int, end: int) -> None:
+        if task._state == "PENDING":
+            add_step((task_id, start, end))
+        elif task._exception is None and not task.cancelled():  # it returned: see protocol
+            add_step((-task_id, start, end))
+        else:  # a task can only finish inside one of its steps
+            ended(task, task_id, start, end)
+
     def _run(self: asyncio.events.Handle) -> None:
         nonlocal step_type
         callback = self._callback  # type: ignore[attr-defined]
@@ -212,7 +244,7 @@ def install(channel: Channel) -> type:
         start = clock()
         try:
             handle_run(self)
-        finally:
+        finally:  # step_ended(), written out: this runs for every step
             end = clock()
             if task._state == "PENDING":  # not task.done(), and quicker
                 add_step((task_id, start, end))
@@ -222,4 +254,4 @@ def install(channel: Channel) -> type:
                 ended(task, task_id, start, end)
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
-    return Task
+    return step_ended
