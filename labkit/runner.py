@@ -548,7 +548,7 @@ class ProgramRun:
         if trace.python is None:
             self._note("the tracer never reported: the program ended before Python started it")
         elif trace.loop_started is None and not channel_closed_early:
-            self._note("no asyncio event loop ever ran in this program")
+            self._note("no event loop was seen running in this program")
         if trace.loop_started is not None or plan_started:
             why = "the program ended first"
         elif channel_closed_early:
