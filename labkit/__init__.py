@@ -77,15 +77,17 @@ def run(
     timeout: float = 30.0,
     args: Sequence[str] = (),
     cwd: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Trace:
     """Run ``script`` traced, send the planned interrupts, and return its Trace.
 
     ``interrupt`` is a plan such as ``["INT@0.5", "INT@1.5"]``: each signal is sent to the
     program's process group that many seconds after its first event loop starts running.
     ``python`` is a version ("3.12") or a path; by default this interpreter. After ``timeout``
-    seconds the program gets SIGINT, then SIGTERM, then SIGKILL.
+    seconds the program gets SIGINT, then SIGTERM, then SIGKILL. ``env``: the program's
+    environment (by default this process's, without the variables that force colour).
     """
     program = ProgramRun(
-        script, args=args, python=python, interrupt=interrupt, timeout=timeout, cwd=cwd
+        script, args=args, python=python, interrupt=interrupt, timeout=timeout, cwd=cwd, env=env
     )
     return program.start().wait()

@@ -22,8 +22,9 @@ from labkit.interpreters import Interpreter
 from . import uvloop_support
 from .conftest import program
 
-UVLOOP_WAYS = ("uvloop", "install", "factory")
-"""uvloop.run; uvloop.install() + asyncio.run; asyncio.run(loop_factory=uvloop.new_event_loop)."""
+UVLOOP_WAYS = ("uvloop", "install", "factory", "found")
+"""uvloop.run; uvloop.install() + asyncio.run; asyncio.run(loop_factory=uvloop.new_event_loop);
+uvloop.run after importlib.util.find_spec("uvloop") (see tests/programs/uvloop_tasks.py)."""
 OWN_STOP = "uvloop.loop.run_until_complete.<locals>.done_cb"
 NOTE = (
     "this program ran uvloop's event loop (uvloop 0.23.0): it is traced as asyncio's loop is, "
@@ -41,18 +42,18 @@ def env(python: Interpreter) -> dict[str, str]:
 
 def traced(script: str, how: str, python: Interpreter, env: dict[str, str],
            interrupt: list[str]) -> labkit.Trace:
-    run = labkit.ProgramRun(program(script), args=[how], python=python, env=env,
-                            interrupt=interrupt)
-    return run.start().wait(60)
+    return labkit.run(program(script), args=[how], python=python, env=env, interrupt=interrupt)
 
 
 def untraced(script: str, how: str, python: Interpreter, env: dict[str, str],
              signum: int, after: float) -> tuple[int, str, str]:
     """Exit status, stdout and stderr of a plain run, sent ``signum`` ``after`` seconds after
-    it printed "ready" (its event loop runs by then)."""
+    it printed "ready" (its event loop runs by then). SIGINT is given its default disposition
+    first, as a terminal gives it and the runner does (a process started in the background
+    inherits it ignored)."""
     child = subprocess.Popen([python.path, "-u", program(script), how], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=default_sigint)
     assert child.stdout is not None
     lines = []
     while not lines or lines[-1] != b"ready\n":
@@ -63,6 +64,11 @@ def untraced(script: str, how: str, python: Interpreter, env: dict[str, str],
     os.killpg(child.pid, signum)
     out, err = child.communicate(timeout=30)
     return child.returncode, b"".join(lines).decode() + out.decode(), err.decode()
+
+
+def default_sigint() -> None:
+    """In the child, before it runs Python: SIGINT as a terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def same_on_any_loop(trace: labkit.Trace, steps: bool = True) -> dict[str, Any]:

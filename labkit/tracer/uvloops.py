@@ -6,8 +6,10 @@ hooks on ``BaseEventLoop`` or ``Handle._run`` fire on it. Its methods are looked
 Python class, though, by asyncio's C task and future (``loop.call_soon`` for every step) as by
 uvloop's own Cython code (``self.run_forever()``, ``self.stop()``,
 ``self.call_exception_handler()``), so the tracer wraps them on ``uvloop.Loop``, once uvloop
-has been imported. Until then a finder first on ``sys.meta_path`` watches for that import; it
-lets the import run as usual, wraps the module's ``Loop`` right after, and leaves.
+has been imported. Until then a finder first on ``sys.meta_path`` watches for that import: it
+finds uvloop as the other finders do, with a loader that puts uvloop's own back before the
+module runs, and wraps the module's ``Loop`` right after; then the finder leaves. (A look-up
+alone, ``importlib.util.find_spec("uvloop")`` as uvicorn makes one, leaves it in place.)
 
 - The loop's life: the wrappers asyncio's loop has (``tracer.loops``).
 - Tasks: uvloop makes them with ``asyncio.Task`` as it was when uvloop was imported, which is
@@ -83,19 +85,23 @@ class _ImportWatch:
                 break
         else:
             return None  # not installed: the import fails as it would untraced
-        if spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        sys.meta_path.remove(self)
-        spec.loader = _PatchAfter(spec.loader, self.then)  # type: ignore[assignment]
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _PatchAfter(spec.loader, self)  # type: ignore[assignment]
         return spec
+
+    def imported(self, module: ModuleType) -> None:
+        """uvloop has been imported: patch it, and watch no more."""
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        self.then(module)
 
 
 class _PatchAfter:
     """A module's own loader, put back in place before the module runs, then its patch."""
 
-    def __init__(self, loader: Any, then: Callable[[ModuleType], None]) -> None:
+    def __init__(self, loader: Any, watch: _ImportWatch) -> None:
         self.loader = loader
-        self.then = then
+        self.watch = watch
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         """What the module's own loader creates."""
@@ -108,7 +114,7 @@ class _PatchAfter:
             module.__spec__.loader = self.loader
         module.__loader__ = self.loader
         self.loader.exec_module(module)
-        self.then(module)
+        self.watch.imported(module)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.loader, name)
@@ -123,9 +129,13 @@ class _Hooks:
         self.patch_loop_class = patch_loop_class
         self.step_ended = step_ended
         self.queued: set[int] = set()  # the loops (their ids) with a flush_when_idle queued
+        self.patched = False
 
     def patch(self, module: ModuleType) -> None:
-        """Wrap ``module.Loop`` (uvloop's), or say why its loops are not traced."""
+        """Wrap ``module.Loop`` (uvloop's), or say why its loops are not traced; once."""
+        if self.patched:
+            return
+        self.patched = True
         emit = self.channel.emit
         version = getattr(module, "__version__", "?")
         cls = getattr(module, "Loop", None)

@@ -1,6 +1,7 @@
 """Tasks that finish, fail, and are cancelled by Ctrl+C with a cleanup that awaits, on the loop
 argv[1] names: "uvloop" (uvloop.run), "install" (uvloop.install() + asyncio.run), "factory"
-(asyncio.run with loop_factory=uvloop.new_event_loop, Python 3.12+) or "asyncio" (asyncio.run)."""
+(asyncio.run with loop_factory=uvloop.new_event_loop, Python 3.12+), "found" (uvloop.run after
+looking uvloop up first, as uvicorn does) or "asyncio" (asyncio.run)."""
 import asyncio
 import sys
 import warnings
@@ -47,9 +48,13 @@ how = sys.argv[1]
 if how == "asyncio":
     asyncio.run(main())
 else:
+    if how == "found":
+        import importlib.util
+
+        assert importlib.util.find_spec("uvloop") is not None
     import uvloop
 
-    if how == "uvloop":
+    if how in ("uvloop", "found"):
         uvloop.run(main())
     elif how == "install":
         with warnings.catch_warnings():
