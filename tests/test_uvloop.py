@@ -140,6 +140,9 @@ def test_tasks_on_uvloop_are_traced_as_on_asyncio(
     outcomes = {task.name: task.outcome for task in on_uvloop.tasks}
     assert {name: outcomes[name] for name in ("quick", "fails", "worker-0", "worker-1")} == {
         "quick": "finished", "fails": "failed", "worker-0": "cancelled", "worker-1": "cancelled"}
+    assert outcomes["forgotten"] == "failed"
+    assert [(w.message, w.exc_type, w.task) for w in on_uvloop.warnings] == [
+        ("Task exception was never retrieved", "RuntimeError", on_uvloop.task("forgotten").id)]
     # the plan counts from uvloop's loop start, as from asyncio's
     [sigint] = on_uvloop.signals
     assert on_uvloop.loop_started is not None and sigint.sent is not None
@@ -150,11 +153,12 @@ def test_tasks_on_uvloop_are_traced_as_on_asyncio(
     assert [message for _, message in on_asyncio.notes] == []
 
 
-@pytest.mark.parametrize("how", UVLOOP_WAYS)
+@pytest.mark.parametrize("how", ("asyncio", *UVLOOP_WAYS))
 def test_a_uvloop_program_behaves_as_untraced(
     python: Interpreter, env: dict[str, str], how: str
 ) -> None:
-    """Ctrl+C 0.3 s after "ready": the same exit status, output and traceback, byte for byte."""
+    """Ctrl+C 0.3 s after "ready": the same exit status, output and tracebacks, byte for byte,
+    "Task exception was never retrieved" included, where it comes (on asyncio's loop too)."""
     if how == "factory" and python.short_version == "3.11":
         pytest.skip("asyncio.run(loop_factory=) is new in Python 3.12")
     trace = traced("uvloop_tasks.py", how, python, env, ["INT@0.3"])

@@ -233,6 +233,7 @@ def install(channel: Channel) -> StepEnded:
         ):
             if step_type is not None or kind.__name__ != "TaskStepMethWrapper":
                 handle_run(self)
+                del self, callback  # no cycle through this frame: see below
                 return
             step_type = kind
         task = callback.__self__
@@ -240,6 +241,7 @@ def install(channel: Channel) -> StepEnded:
             task_id = task._labkit_id
         except AttributeError:  # a task the tracer did not make
             handle_run(self)
+            del self, callback, task
             return
         start = clock()
         try:
@@ -248,10 +250,17 @@ def install(channel: Channel) -> StepEnded:
             end = clock()
             if task._state == "PENDING":  # not task.done(), and quicker
                 add_step((task_id, start, end))
-            elif task._exception is None and not task.cancelled():  # it returned: see protocol
-                add_step((-task_id, start, end))
-            else:  # a task can only finish inside one of its steps
-                ended(task, task_id, start, end)
+            else:
+                if task._exception is None and not task.cancelled():  # it returned: protocol
+                    add_step((-task_id, start, end))
+                else:  # a task can only finish inside one of its steps
+                    ended(task, task_id, start, end)
+                # A coroutine that ends in this step links its frame to this one (f_back) for
+                # as long as a traceback holds it, e.g. that of the exception its task keeps:
+                # as asyncio's own Handle._run does (self = None), this frame lets go of the
+                # task, or "Task exception was never retrieved" would come only when the
+                # cycle is collected (at exit, say), not as the task is dropped.
+                del self, callback, task
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
     return step_ended

@@ -197,6 +197,7 @@ class _Hooks:
                 callback(*args)
             finally:
                 step_ended(task, task._labkit_id, start, clock())
+                del task, callback, args  # no cycle through this frame: see tasks._run
                 loop = _running_loop()
                 key = id(loop)
                 if loop is not None and key not in queued:

@@ -20,6 +20,10 @@ async def fails():
     raise ValueError("boom")
 
 
+async def forgotten():
+    raise RuntimeError("nobody awaits me")
+
+
 async def quick():
     await asyncio.sleep(0.01)
     return 3
@@ -30,6 +34,7 @@ async def main():
     print(f"loop: {loop.__module__.partition('.')[0]}", flush=True)
     workers = [asyncio.create_task(worker(i), name=f"worker-{i}") for i in range(2)]
     failing = asyncio.create_task(fails(), name="fails")
+    asyncio.create_task(forgotten(), name="forgotten")  # "Task exception was never retrieved"
     print("quick returned", await asyncio.create_task(quick(), name="quick"), flush=True)
     try:
         await failing
