@@ -258,3 +258,18 @@ def test_the_uvloop_install_is_uvloops_own() -> None:
     version, path = found.stdout.split()
     assert version == uvloop_support.UVLOOP.partition("==")[2]
     assert path.startswith(str(folder))
+
+
+def test_records_are_written_before_uvloop_waits(python: Interpreter, env: dict[str, str]) -> None:
+    """Killed while every task waits: what happened until then is in the trace, as on
+    asyncio's loop (the tracer writes its records before the loop waits; SIGKILL leaves it no
+    chance later)."""
+    on_asyncio = traced("uvloop_killed.py", "asyncio", python, env, ["KILL@0.4"])
+    on_uvloop = traced("uvloop_killed.py", "uvloop", python, env, ["KILL@0.4"])
+    assert on_uvloop.exit_code == on_asyncio.exit_code == -signal.SIGKILL
+    assert same_on_any_loop(on_uvloop) == same_on_any_loop(on_asyncio)
+    assert [(task.name, len(task.steps)) for task in on_uvloop.tasks] == [
+        ("Task-1", 2), ("sleeper-0", 1), ("sleeper-1", 1), ("sleeper-2", 1)]
+    assert [line.text for line in on_uvloop.printed] == [
+        "sleeper 0: going to sleep", "sleeper 1: going to sleep", "sleeper 2: going to sleep",
+        "ready"]
