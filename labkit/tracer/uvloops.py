@@ -50,7 +50,6 @@ NOTE = (
     "(loop.call_soon(loop.stop), loop.add_signal_handler(signal, loop.stop)), has no caller "
     "recorded: uvloop runs callbacks in C"
 )
-_STEP_KINDS = frozenset({"TaskStepMethWrapper", "builtin_function_or_method"})
 
 
 def install(channel: Channel, patch_loop_class: Callable[[type], list[str]],
@@ -128,7 +127,7 @@ class _Hooks:
         self.channel = channel
         self.patch_loop_class = patch_loop_class
         self.step_ended = step_ended
-        self.queued: set[int] = set()  # the loops (their ids) with a flush_when_idle queued
+        self.queued: set[Any] = set()  # the loops with a flush_when_idle queued
         self.patched = False
 
     def patch(self, module: ModuleType) -> None:
@@ -169,40 +168,53 @@ class _Hooks:
 
     def _time_steps(self, cls: Any) -> None:
         """``cls.call_soon`` passes task steps to ``run_step``, and run_until_complete()'s
-        stop callback to ``own_stop``."""
+        stop callback to ``own_stop``. (These run for every step: written for speed.)"""
         channel = self.channel
         step_ended = self.step_ended
+        add_step = channel.steps.extend
         call_soon = cls.call_soon
         clock = time.monotonic_ns
-        calls: dict[int, int] = {}  # call_soon calls so far, by loop (its id)
+        running_loop = _running_loop
+        builtin_method = type(len)  # task_wakeup is a builtin method of the C task
+        step_type: type | None = None  # the C task's TaskStepMethWrapper, learnt on first sight
+        # call_soon calls so far, on any loop: a loop whose flush_when_idle sees others called
+        # it meanwhile runs it again, so with busy uvloop loops in other threads, a loop may
+        # spin until its records are MAX_AGE old before it waits
+        calls = 0
         queued = self.queued
 
         def flush_when_idle(loop: Any, seen: int) -> None:
             """Write the records if nothing was queued behind this callback (the loop may
             wait next); else write them only if they are old, and come again after what was
             queued."""
-            key = id(loop)
-            now = calls.get(key, 0)
-            if now != seen:
+            if calls != seen:
                 channel.flush_if_waiting(False)
-                call_soon(loop, flush_when_idle, loop, now)
+                call_soon(loop, flush_when_idle, loop, calls)
                 return
-            queued.discard(key)
+            queued.discard(loop)
             channel.flush()
 
         def run_step(callback: Any, *args: Any) -> None:
             task = callback.__self__
+            try:
+                task_id = task._labkit_id
+            except AttributeError:  # a task the tracer did not make
+                callback(*args)
+                return
             start = clock()
             try:
                 callback(*args)
             finally:
-                step_ended(task, task._labkit_id, start, clock())
+                end = clock()
+                if task._state == "PENDING":  # step_ended()'s common case, written out
+                    add_step((task_id, start, end))
+                else:
+                    step_ended(task, task_id, start, end)
                 del task, callback, args  # no cycle through this frame: see tasks._run
-                loop = _running_loop()
-                key = id(loop)
-                if loop is not None and key not in queued:
-                    queued.add(key)
-                    call_soon(loop, flush_when_idle, loop, calls.get(key, 0))
+                loop = running_loop()
+                if loop not in queued:
+                    queued.add(loop)
+                    call_soon(loop, flush_when_idle, loop, calls)
 
         def own_stop(done_cb: Any, *args: Any) -> Any:
             return done_cb(*args)
@@ -210,12 +222,13 @@ class _Hooks:
         CALLERS[own_stop.__code__] = RUN_UNTIL_COMPLETE_STOP
 
         def patched_call_soon(self: Any, callback: Any, *args: Any, context: Any = None) -> Any:
-            key = id(self)
-            calls[key] = calls.get(key, 0) + 1
+            nonlocal calls, step_type
+            calls += 1
             kind = type(callback)
-            if kind.__name__ in _STEP_KINDS and (
-                kind.__name__ == "TaskStepMethWrapper" or callback.__name__ == "task_wakeup"
-            ) and hasattr(callback.__self__, "_labkit_id"):
+            if kind is step_type or (kind is builtin_method and callback.__name__ == "task_wakeup"):
+                return call_soon(self, run_step, callback, *args, context=context)
+            if step_type is None and kind.__name__ == "TaskStepMethWrapper":
+                step_type = kind
                 return call_soon(self, run_step, callback, *args, context=context)
             if (getattr(callback, "__qualname__", None) == "run_until_complete.<locals>.done_cb"
                     and getattr(callback, "__module__", None) == "uvloop.loop"):
@@ -234,7 +247,7 @@ class _Hooks:
             try:
                 run_forever(self)
             finally:
-                queued.discard(id(self))
+                queued.discard(self)
 
         cls.run_forever = functools.update_wrapper(patched_run_forever, run_forever)
 
