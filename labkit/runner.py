@@ -2,7 +2,8 @@
 
 ``ProgramRun`` owns one child: it reads the child's stdout, stderr and trace channel on a thread
 of its own, sends the planned signals at their times (measured from the moment the program's
-first event loop starts running), escalates on timeout (SIGINT, then SIGTERM, then SIGKILL) and
+first event loop starts running; from the process's start, after a bounded wait, if no loop is
+seen starting), escalates on timeout (SIGINT, then SIGTERM, then SIGKILL) and
 cleans up every process of the group on every exit path. The result is a ``Trace``.
 
 While no live view (``on_event``) watches, the tracer's task records wait in the TraceBuilder
@@ -39,6 +40,11 @@ TAIL_LINES = 200
 LINE_LIMIT = 1 << 16  # a longer line without a newline is cut into pieces
 CHANNEL_FRAME_LIMIT = 1 << 24  # bytes; the tracer's frames stay far below
 DRAIN_TIME = 1.0  # after the program exits, how long its pipes may take to close
+LOOP_WAIT = 5.0
+"""Seconds after the process started that an interrupt plan waits for an event loop to start
+(a program may import and set up for a while first); past that the plan counts from the
+process's start instead, with a note, so that a program whose loop is never seen (no asyncio,
+or a loop the tracer does not see) is still interrupted."""
 
 _PLAN = re.compile(r"^(?:SIG)?([A-Z0-9]+)@(\d+(?:\.\d*)?|\.\d+)$")
 
@@ -69,7 +75,8 @@ def _plan_problem(text: str) -> str:
 
 @dataclass(frozen=True)
 class Interrupt:
-    """A signal to send at ``at`` seconds after the program's first event loop starts."""
+    """A signal to send at ``at`` seconds after the program's first event loop starts (or after
+    the process's start, if no loop is seen starting within ``LOOP_WAIT``)."""
 
     signal: signal.Signals
     at: float
@@ -234,7 +241,8 @@ class ProgramRun:
 
     Call ``start()``, then ``wait()`` for the Trace; ``send()`` interrupts it like a key press
     and ``kill()`` ends it at once. ``on_event`` is called (on the runner's thread) after every
-    batch of events, for live views.
+    batch of events, for live views. ``loop_wait``: how long the plan waits for an event loop
+    to start before it counts from the process's start instead (``LOOP_WAIT``).
     """
 
     def __init__(
@@ -249,12 +257,14 @@ class ProgramRun:
         cwd: str | None = None,
         env: dict[str, str] | None = None,
         on_event: Callable[[Trace], None] | None = None,
+        loop_wait: float = LOOP_WAIT,
     ) -> None:
         self.script = str(script)
         self.interpreter = python if isinstance(python, Interpreter) else resolve(python)
         self.plan = parse_plan(interrupt)
         self.timeout = positive_seconds(timeout, "timeout")
         self.grace = positive_seconds(grace, "grace")
+        self.loop_wait = positive_seconds(loop_wait, "loop_wait")
         self.argv = [self.interpreter.path, "-u", self.script, *args]
         self.cwd, self.on_event = cwd, on_event
         self.env = plain_environment() if env is None else env
@@ -298,7 +308,7 @@ class ProgramRun:
         return self
 
     def send(self, sig: int | str, reason: str = "manual") -> None:
-        """Interrupt the program; before its event loop runs, the signal waits for it."""
+        """Interrupt the program now, whether or not an event loop has started."""
         signum = Interrupt.parse(f"{sig}@0").signal if isinstance(sig, str) else sig
         self._command(reason, int(signum))
 
@@ -394,7 +404,7 @@ class ProgramRun:
             selector.register(exit_fd, selectors.EVENT_READ)
 
         plan = deque(self.plan)
-        held: list[tuple[str, int]] = []  # interrupts asked for before the loop ran
+        plan_base: float | None = None  # the plan's zero, once no loop was seen in time
         deadline = self.origin + self.timeout
         escalation = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
         exited_at: float | None = None
@@ -409,23 +419,19 @@ class ProgramRun:
                 for item in plan:
                     self._note(f"interrupt {item} was not sent: {why}")
                 plan.clear()
-            if loop_start is not None:
-                for what, signum in held:
-                    self._signal(signum, what)
-                held.clear()
-                while plan and now >= loop_start + plan[0].at:
-                    item = plan.popleft()
-                    self._signal(int(item.signal), "plan")
+            if (plan and plan_base is None and loop_start is None and exited_at is None
+                    and now >= self.origin + self.loop_wait):
+                plan_base = self._plan_without_loop(plan[0])
+            base = loop_start if plan_base is None else plan_base
+            while plan and base is not None and now >= base + plan[0].at:
+                item = plan.popleft()
+                self._signal(int(item.signal), "plan")
             while self._commands:
                 what, signum = self._commands.popleft()
-                if what == "kill":
-                    self._signal(signum, "kill")
-                elif loop_start is None and exited_at is None:
-                    if not held:
-                        self._note(f"{signal.Signals(signum).name} held until the event loop runs")
-                    held.append((what, signum))
-                else:
-                    self._signal(signum, what)
+                if loop_start is None and exited_at is None and what != "kill":
+                    self._note(f"{signal.Signals(signum).name} ({what}) was sent before any "
+                               "event loop was seen starting")
+                self._signal(signum, what)
             if exited_at is None and now >= deadline:
                 sig = escalation.pop(0) if escalation else signal.SIGKILL
                 self._note(f"timeout: still running after {now - self.origin:.1f} s, "
@@ -443,8 +449,10 @@ class ProgramRun:
                 break
 
             wake_times = [deadline] if exited_at is None else [exited_at + DRAIN_TIME]
-            if loop_start is not None and plan:
-                wake_times.append(loop_start + plan[0].at)
+            if base is not None and plan:
+                wake_times.append(base + plan[0].at)
+            elif plan and exited_at is None:
+                wake_times.append(self.origin + self.loop_wait)
             timeout = max(0.0, min(wake_times) - time.monotonic())
             if exit_fd is None and exited_at is None:
                 timeout = min(timeout, 0.05)
@@ -488,7 +496,7 @@ class ProgramRun:
         for fd, stream in streams.items():
             if fd in open_fds:
                 stream.close(end)
-        self._finish(plan, held, channel_closed_early)
+        self._finish(plan, plan_base is not None, channel_closed_early)
 
     @staticmethod
     def _exits_soon(child: Child) -> bool:
@@ -498,6 +506,21 @@ class ProgramRun:
         except subprocess.TimeoutExpired:
             return False
         return True
+
+    def _plan_without_loop(self, first: Interrupt) -> float:
+        """The plan's zero when no event loop was seen starting in time: the process's start,
+        moved later by as much as the first interrupt is overdue, so that the interrupts keep
+        their spacing (two Ctrl+C sent at once would reach the program as one). Says so."""
+        waited = self.origin + self.loop_wait
+        base = max(self.origin, waited - first.at)
+        late = base - self.origin
+        self._note(
+            f"no event loop was seen starting within {self.loop_wait:g} s of the program's "
+            "start: the interrupt plan counts from the program's start instead"
+            + (f", each interrupt {late:.3f} s later than planned (the wait), so that they "
+               "keep their spacing" if late > 0 else "")
+        )
+        return base
 
     def _loop_start_abs(self) -> float | None:
         started = self.builder.trace.loop_started
@@ -514,7 +537,7 @@ class ProgramRun:
             except (ValueError, TypeError, IndexError, KeyError):
                 self._note(UNREADABLE)
 
-    def _finish(self, plan: deque[Interrupt], held: list[tuple[str, int]],
+    def _finish(self, plan: deque[Interrupt], plan_started: bool,
                 channel_closed_early: bool) -> None:
         child = self._child
         assert child is not None
@@ -528,19 +551,18 @@ class ProgramRun:
         if trace.python is None and not untraced:
             self._note("the tracer never reported: the program ended before Python started it")
         elif trace.loop_started is None and not channel_closed_early and not loops_unseen:
-            self._note("no asyncio event loop ever ran in this program")
-        if trace.loop_started is not None:
+            self._note("no event loop was seen running in this program")
+        if trace.loop_started is not None or plan_started:
             why = "the program ended first"
         elif loops_unseen:
             why = "the tracer could not see event loops (see its note)"
         elif channel_closed_early:
             why = "the trace channel closed before an event loop was seen"
         else:
-            why = "no event loop ever ran"
+            why = (f"the program ended within the {self.loop_wait:g} s the plan waits for an "
+                   "event loop to start, and none was seen")
         for item in plan:
             self._note(f"interrupt {item} was not sent: {why}")
-        for _, signum in held:
-            self._note(f"{signal.Signals(signum).name} was not sent: {why}")
         if (trace.python is not None and trace.exit_how is None and not channel_closed_early
                 and not untraced):
             code = child.popen.returncode

@@ -73,9 +73,13 @@ BAD_OUTCOMES = ("destroyed-pending", "pending-at-exit", "failed")
 """Outcomes a learner must see: such tasks get their own lanes before any others."""
 ASYNCIO_STOP = "asyncio.base_events._run_until_complete_cb"
 """The caller of the ``loop.stop()`` calls that run_until_complete() makes itself."""
+OWN_STOPS = frozenset({ASYNCIO_STOP, "uvloop.loop.run_until_complete.<locals>.done_cb"})
+"""The callers of those calls on asyncio's loop and on uvloop's (``tracer.uvloops``)."""
 SHUTDOWN_LANES = {
     "BaseEventLoop.shutdown_asyncgens": "shutdown_asyncgens()",
     "BaseEventLoop.shutdown_default_executor": "shutdown_default_executor()",
+    "Loop.shutdown_asyncgens": "shutdown_asyncgens()",  # uvloop's
+    "Loop.shutdown_default_executor": "shutdown_default_executor()",
 }
 """Lane labels of the tasks asyncio.run (or a hand-made loop) runs these coroutines in."""
 REASONS = {"plan": "planned", "manual": "by hand", "timeout": "timeout", "kill": "kill",
@@ -872,7 +876,7 @@ def _stops(loop: LoopRecord) -> Iterable[tuple[float, str | None]]:
 
 def _shown_stops(loop: LoopRecord) -> list[tuple[float, str | None]]:
     """The ``stop()`` calls worth a mark: all but run_until_complete()'s own."""
-    return [(t, caller) for t, caller in _stops(loop) if caller != ASYNCIO_STOP]
+    return [(t, caller) for t, caller in _stops(loop) if caller not in OWN_STOPS]
 
 
 def _phase_end(loop: LoopRecord, start: float, stop: float | None,
@@ -908,7 +912,7 @@ def _run_title(start: float, stop: float | None, exc: str | None,
 
 def _loop_row(loop: LoopRecord, scale: _Scale, y: int) -> str:
     mid = y + ROW_H / 2
-    own_stops = [t for t, caller in _stops(loop) if caller == ASYNCIO_STOP]
+    own_stops = [t for t, caller in _stops(loop) if caller in OWN_STOPS]
     about = f"event loop {loop.id} in thread {loop.thread}, created at {_secs(loop.created)}"
     if own_stops:
         about += (f"; the {_count(len(own_stops), 'loop.stop() call')} run_until_complete() "

@@ -50,14 +50,15 @@ def test_script_that_does_not_parse(python: Interpreter) -> None:
     trace = labkit.run(program("bad_syntax.py"), python=python)
     assert trace.exit_code == 1
     assert [exc for _, exc, _ in trace.uncaught] == ["SyntaxError"]
-    assert "no asyncio event loop ever ran" in notes(trace)
+    assert "no event loop was seen running" in notes(trace)
     assert "SyntaxError" in trace.stderr_text()
 
 
 def test_script_that_never_starts_a_loop(python: Interpreter) -> None:
     trace = labkit.run(program("no_loop.py"), interrupt=["INT@0.1"], python=python)
     assert trace.exit_code == 0 and trace.tasks == [] and trace.loops == []
-    assert "interrupt INT@0.1 was not sent: no event loop ever ran" in notes(trace)
+    assert ("interrupt INT@0.1 was not sent: the program ended within the 5 s the plan waits "
+            "for an event loop to start, and none was seen") in notes(trace)
     assert trace.stdout_text() == "working without asyncio\ndone\n"
 
 

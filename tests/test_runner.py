@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import labkit
+from labkit import runner
 from labkit.interpreters import Interpreter
 from labkit.runner import Interrupt, PlanError
 
@@ -273,3 +274,55 @@ def test_a_live_view_sees_the_tasks_while_the_program_runs(python: Interpreter) 
     trace = run.start().wait(30)
     assert any({"worker-0", "worker-1"} <= names and code is None for names, code in seen)
     assert trace.task("worker-1").outcome == "cancelled"
+
+
+def test_a_plan_is_sent_on_the_process_clock_when_no_loop_is_seen() -> None:
+    """A program with no event loop is still interrupted: after LOOP_WAIT, with a note."""
+    trace = labkit.run(program("sleep_loop.py"), interrupt=["INT@0"])
+    assert trace.loop_started is None and trace.loops == []
+    [sigint] = trace.signals
+    assert (sigint.signal, sigint.reason, sigint.disposition) == ("SIGINT", "plan", "handled")
+    assert sigint.sent is not None
+    assert runner.LOOP_WAIT <= sigint.sent < runner.LOOP_WAIT + 0.5
+    assert trace.stdout_text() == "started\ninterrupted\ndone\n"
+    assert trace.exit_code == 0
+    assert ("no event loop was seen starting within 5 s of the program's start: the interrupt "
+            "plan counts from the program's start instead, each interrupt 5.000 s later than "
+            "planned (the wait), so that they keep their spacing") in [m for _, m in trace.notes]
+    assert not [m for _, m in trace.notes if "not sent" in m]
+
+
+def test_a_plan_without_a_loop_keeps_its_spacing() -> None:
+    run = labkit.ProgramRun(program("sleep_loop.py"), args=["5"], loop_wait=1.0,
+                            interrupt=["INT@0.2", "TERM@0.5", "INT@2.5"])
+    trace = run.start().wait(30)
+    sent = [(s.signal, s.reason, s.sent) for s in trace.signals]
+    assert [(name, reason) for name, reason, _ in sent] == [("SIGINT", "plan"),
+                                                            ("SIGTERM", "plan")]
+    first, second = (t for _, _, t in sent)
+    assert first is not None and second is not None
+    assert 1.0 <= first < 1.4  # due at 0.2 s, sent when the wait ended
+    assert second - first == pytest.approx(0.3, abs=0.1)
+    assert trace.exit_code == -signal.SIGTERM
+    assert "each interrupt 0.800 s later than planned" in "\n".join(m for _, m in trace.notes)
+    assert ("interrupt INT@2.5 was not sent: the program ended first"
+            in [m for _, m in trace.notes])
+
+
+def test_a_manual_send_is_not_held_when_no_loop_is_seen() -> None:
+    run = labkit.ProgramRun(program("sleep_loop.py")).start()
+    try:
+        deadline = time.monotonic() + 15
+        while "started" not in run.trace.stdout_text():
+            assert time.monotonic() < deadline, "the program never started"
+            time.sleep(0.02)
+        asked = time.monotonic() - run.origin
+        run.send("INT")
+    finally:
+        trace = run.wait(30)
+    [sigint] = trace.signals
+    assert (sigint.signal, sigint.reason) == ("SIGINT", "manual")
+    assert sigint.sent is not None and asked <= sigint.sent < asked + 0.5
+    assert trace.stdout_text() == "started\ninterrupted\ndone\n"
+    assert ("SIGINT (manual) was sent before any event loop was seen starting"
+            in [m for _, m in trace.notes])

@@ -7,9 +7,9 @@ when it can) and calls :func:`install` before the script's first line runs; the 
 run exactly as ``python script.py`` would run it.
 
 Modules: ``protocol`` (the record kinds and frames), ``channel`` (the writer), ``tasks``,
-``loops`` and ``signals`` (the hooks), ``internals`` (the private CPython names they need, and
-what a trace lacks without them), ``output`` (who printed each line), ``frames`` (keeps the
-tracer out of printed tracebacks).
+``loops`` and ``signals`` (the hooks), ``uvloops`` (the same hooks on uvloop's loop),
+``internals`` (the private CPython names they need, and what a trace lacks without them),
+``output`` (who printed each line), ``frames`` (keeps the tracer out of printed tracebacks).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import channel as _channel
-from . import frames, internals, loops, output, signals, tasks
+from . import frames, internals, loops, output, signals, tasks, uvloops
 
 
 def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
@@ -46,19 +46,22 @@ def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
                      "but what this version does differently may be missing from the trace")
     for hook, message in off.items():
         channel.emit("tracer_error", hook, message)
+    installed: dict[str, Any] = {}
     hooks: dict[str, Callable[[], object]] = {
         "warnings": lambda: _report_warnings(channel),
         "tasks": lambda: tasks.install(channel, steps="steps" not in off),
         "loops": lambda: loops.install(channel),
         "signals": lambda: signals.install(channel, restore_sigint),
+        # on uvloop's loop, the same hooks as on asyncio's: it needs both of those
+        "uvloop": lambda: uvloops.install(channel, installed["loops"], installed["tasks"]),
         "frames": lambda: frames.install(on_uncaught),
         "output": lambda: output.install(channel),
     }
     for hook, install_hook in hooks.items():
-        if hook in off:
+        if hook in off or (hook == "uvloop" and not {"tasks", "loops"} <= installed.keys()):
             continue
         try:
-            install_hook()
+            installed[hook] = install_hook()
         except Exception as exc:  # a version the table does not foresee: say so, run on
             channel.emit("tracer_error", hook, f"the tracer's {hook} hook failed to install on "
                          f"{newer or 'CPython ' + sys.version.split()[0]}: {exc!r}; "

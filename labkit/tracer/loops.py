@@ -3,7 +3,8 @@ context that reaches the loop's exception handler.
 
 The hooks sit on asyncio's base classes, so they see every loop however the script makes it:
 ``asyncio.run``, ``asyncio.Runner``, ``new_event_loop`` + ``run_until_complete``/``run_forever``,
-or a loop in another thread.
+or a loop in another thread. ``install`` returns the function that puts the same hooks on an
+event loop class of another kind (uvloop's: see ``tracer.uvloops``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import itertools
 import sys
 import threading
 from collections.abc import Callable
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from .channel import Channel
@@ -26,9 +27,15 @@ from .tasks import _current_task_id, loop_id
 
 _loop_ids = itertools.count(1)
 
+CALLERS: dict[CodeType, str | None] = {}
+"""The tracer's own functions that stand for a caller of ``loop.stop()`` when they are the
+nearest Python frame below it, by their code: what ``_caller`` reports for them (None: native
+code, which has no frame of its own, called it)."""
 
-def _patch(cls: type, name: str, make: Callable[[Any], Any]) -> None:
-    original = cls.__dict__[name]
+
+def _patch(cls: type, name: str, make: Callable[[Any], Any], inherited: bool = False) -> None:
+    """Wrap ``cls.name``: its own method, or with ``inherited`` the one it finds by its MRO."""
+    original = getattr(cls, name) if inherited else cls.__dict__[name]
     wrapper = make(original)
     functools.update_wrapper(wrapper, original)
     setattr(cls, name, wrapper)
@@ -39,14 +46,22 @@ def _caller(frame: FrameType | None) -> str | None:
     step timer calls every callback): "asyncio.base_events._run_until_complete_cb" is the
     done callback by which run_until_complete() stops the loop."""
     while frame is not None and _is_tracer_frame(frame):
+        if frame.f_code in CALLERS:
+            return CALLERS[frame.f_code]
         frame = frame.f_back
     if frame is None:
         return None
     return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
 
 
-def install(channel: Channel) -> None:
-    """Wrap the event loop methods that make up a loop's life."""
+LIFE = ("__init__", "run_forever", "run_until_complete", "stop", "close", "shutdown_asyncgens",
+        "shutdown_default_executor", "call_exception_handler")
+"""The methods that make up a loop's life, wrapped on every kind of loop."""
+
+
+def install(channel: Channel) -> Callable[[type], list[str]]:
+    """Wrap the event loop methods that make up a loop's life; return the function that wraps
+    them on another event loop class (and says which of them that class lacks)."""
     emit = channel.emit
     base = asyncio.base_events.BaseEventLoop
     closing: set[int] = set()  # loops inside a close() call: record only the outermost one
@@ -67,6 +82,8 @@ def install(channel: Channel) -> None:
                 emit("loop_run_stop", loop_id(self), type(exc).__qualname__)
                 raise
             emit("loop_run_stop", loop_id(self), None)
+        # A loop running its callbacks in C (uvloop) calls them with this as the nearest frame
+        CALLERS[run_forever.__code__] = None
         return run_forever
 
     def make_run_until_complete(original: Any) -> Any:
@@ -130,16 +147,20 @@ def install(channel: Channel) -> None:
             original(self, context)
         return call_exception_handler
 
-    _patch(base, "__init__", make_init)
-    _patch(base, "run_forever", make_run_forever)
-    _patch(base, "run_until_complete", make_run_until_complete)
+    makers: dict[str, Callable[[Any], Any]] = {
+        "__init__": make_init,
+        "run_forever": make_run_forever,
+        "run_until_complete": make_run_until_complete,
+        "stop": make_stop,
+        "close": make_close,
+        "shutdown_asyncgens": make_phase("loop_shutdown_asyncgens"),
+        "shutdown_default_executor": make_phase("loop_shutdown_default_executor"),
+        "call_exception_handler": make_exception_handler,
+    }
+    for name in LIFE:
+        _patch(base, name, makers[name])
     _patch(base, "_run_once", make_run_once)
-    _patch(base, "stop", make_stop)
-    _patch(base, "close", make_close)
     _patch(asyncio.selector_events.BaseSelectorEventLoop, "close", make_close)
-    _patch(base, "shutdown_asyncgens", make_phase("loop_shutdown_asyncgens"))
-    _patch(base, "shutdown_default_executor", make_phase("loop_shutdown_default_executor"))
-    _patch(base, "call_exception_handler", make_exception_handler)
 
     def make_runner_run(original: Any) -> Any:
         def run(self: Any, coro: Any, **kwargs: Any) -> Any:
@@ -153,3 +174,14 @@ def install(channel: Channel) -> None:
         return run
 
     _patch(asyncio.runners.Runner, "run", make_runner_run)
+
+    def patch_loop_class(cls: type) -> list[str]:
+        """Wrap the methods of a loop's life that ``cls`` has, where it finds them; return the
+        names of those it lacks."""
+        missing = [name for name in LIFE if not hasattr(cls, name)]
+        for name in LIFE:
+            if name not in missing:
+                _patch(cls, name, makers[name], inherited=True)
+        return missing
+
+    return patch_loop_class

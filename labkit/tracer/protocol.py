@@ -71,6 +71,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "task_destroyed": ("task",),
     # the tracer about itself
     "tracer_error": ("where", "message"),
+    "note": ("message",),  # what this trace cannot show (e.g. on uvloop): one of its notes
 }
 
 URGENT = frozenset(FIELDS) - {

@@ -42,7 +42,9 @@ def describe(handler: Any, signum: int) -> str:
         return "asyncio.Runner"
     name = getattr(func, "__qualname__", repr(func))
     module = getattr(func, "__module__", "") or ""
-    if name == "_sighandler_noop" and module.startswith("asyncio"):
+    if (name == "_sighandler_noop" and module.startswith("asyncio")) or (
+        name == "Loop.__sighandler" and module.startswith("uvloop")
+    ):
         return "loop.add_signal_handler"
     return f"signal.signal: {name}"
 
@@ -111,6 +113,8 @@ def _add_signal_handler_label(signum: int) -> str:
     loop = asyncio._get_running_loop()
     handle = getattr(loop, "_signal_handlers", {}).get(signum)
     callback = getattr(handle, "_callback", None)
+    if callback is None:  # uvloop keeps its table in C: tracer.uvloops keeps a copy
+        callback = getattr(loop, "_labkit_signal_callbacks", {}).get(signum)
     if callback is None:
         return "loop.add_signal_handler"
     return f"loop.add_signal_handler: {getattr(callback, '__qualname__', repr(callback))}"

@@ -4,7 +4,10 @@
 records its creation, ``cancel()``/``uncancel()`` calls and its destruction. Steps are timed by
 wrapping ``Handle._run``: every task step is a loop callback whose ``__self__`` is the task, and a
 task can only finish inside one of its own steps, so the outcome is read right after the step.
-No done-callback is added: it would show up in the task reprs the script prints.
+No done-callback is added: it would show up in the task reprs the script prints. On an event
+loop that runs its callbacks in C (uvloop) ``Handle._run`` is never called: there the steps
+are timed by ``tracer.uvloops``, which records them with the function ``install`` returns. A
+task made on a loop of any other kind is recorded as spawned, with a note that the rest is not.
 
 An eager task (Python 3.12+, ``eager_start=True``) runs its first step inside ``Task.__init__``,
 out of the tracer's reach: that step is timed as the constructor call, which adds asyncio's own
@@ -29,6 +32,7 @@ import asyncio.tasks
 import itertools
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .channel import BATCH_SIZE, Channel
@@ -71,9 +75,14 @@ def _current_task_id() -> int | None:
     return getattr(_task_of_loop()(_running_loop()), "_labkit_id", None)
 
 
-def install(channel: Channel, steps: bool = True) -> type:
-    """Swap in the traced Task class and, with ``steps``, the step timer; return the new Task
-    class."""
+StepEnded = Callable[[Any, int, int, int], None]
+"""Records one step of a task (the task, its id, the step's start and end): the step, and the
+task's outcome if it finished in it."""
+
+
+def install(channel: Channel, steps: bool = True) -> StepEnded:
+    """Swap in the traced Task class and, with ``steps``, the step timer; return the function
+    that records a step timed elsewhere (on uvloop)."""
     base: type[asyncio.Task[Any]] = asyncio.tasks.Task
     base_init: Any = base.__init__
     base_del = base.__del__
@@ -89,6 +98,16 @@ def install(channel: Channel, steps: bool = True) -> type:
     add_spawn = spawns.extend  # flat, SPAWN_VALUES a spawn
     spawn_batch = BATCH_SIZE * SPAWN_VALUES
     clock = time.monotonic_ns
+    untraced_loops: set[type] = set()
+
+    def untraced(loop: Any) -> None:
+        """Say, once per kind, that a task runs on an event loop the tracer does not see."""
+        kind = type(loop)
+        if kind not in untraced_loops:
+            untraced_loops.add(kind)
+            emit("note", f"tasks ran on an event loop labkit does not trace "
+                 f"({kind.__module__}.{kind.__qualname__}): their steps and outcomes are not "
+                 "recorded")
 
     def ended(task: Any, task_id: int, start: int, end: int) -> None:
         """Record the step a task finished in, and how it ended (at the step's end)."""
@@ -120,10 +139,13 @@ def install(channel: Channel, steps: bool = True) -> type:
         eager = bool(more.get("eager_start")) and task.get_loop().is_running()
         coro = more.get("coro", coro)  # Task(coro=...)
         coro_name = getattr(coro, "__qualname__", None)
+        loop_id = getattr(task.get_loop(), "_labkit_id", None)
+        if loop_id is None:
+            untraced(task.get_loop())
         records.append((
             "task_spawned", start, task_id, task.get_name(),
             type(coro).__qualname__ if coro_name is None else coro_name, parent or None,
-            getattr(task.get_loop(), "_labkit_id", None), eager,
+            loop_id, eager,
         ))
         if eager:
             if task.done():
@@ -156,8 +178,9 @@ def install(channel: Channel, steps: bool = True) -> type:
                 coro_name = type(coro).__qualname__
             try:
                 loop_id = (self.get_loop() if loop is None else loop)._labkit_id
-            except AttributeError:  # a loop that is no asyncio.BaseEventLoop
+            except AttributeError:  # a loop the tracer does not see
                 loop_id = 0
+                untraced(self.get_loop())
             add_spawn((start, task_id, self.get_name(), coro_name, parent, loop_id))
             if len(spawns) >= spawn_batch:
                 flush()
@@ -198,7 +221,15 @@ def install(channel: Channel, steps: bool = True) -> type:
         asyncio.eager_task_factory = factory  # type: ignore[attr-defined]
     if steps:
         _install_step_timer(ended, add_step, clock)
-    return Task
+
+    def step_ended(task: Any, task_id: int, start: int, end: int) -> None:
+        if task._state == "PENDING":
+            add_step((task_id, start, end))
+        elif task._exception is None and not task.cancelled():  # it returned: see protocol
+            add_step((-task_id, start, end))
+        else:  # a task can only finish inside one of its steps
+            ended(task, task_id, start, end)
+    return step_ended
 
 
 def _install_step_timer(ended: Any, add_step: Any, clock: Any) -> None:
@@ -218,6 +249,7 @@ def _install_step_timer(ended: Any, add_step: Any, clock: Any) -> None:
         ):
             if step_type is not None or kind.__name__ != "TaskStepMethWrapper":
                 handle_run(self)
+                del self, callback  # no cycle through this frame: see below
                 return
             step_type = kind
         task = callback.__self__
@@ -225,17 +257,25 @@ def _install_step_timer(ended: Any, add_step: Any, clock: Any) -> None:
             task_id = task._labkit_id
         except AttributeError:  # a task the tracer did not make
             handle_run(self)
+            del self, callback, task
             return
         start = clock()
         try:
             handle_run(self)
-        finally:
+        finally:  # step_ended(), written out: this runs for every step
             end = clock()
             if task._state == "PENDING":  # not task.done(), and quicker
                 add_step((task_id, start, end))
-            elif task._exception is None and not task.cancelled():  # it returned: see protocol
-                add_step((-task_id, start, end))
-            else:  # a task can only finish inside one of its steps
-                ended(task, task_id, start, end)
+            else:
+                if task._exception is None and not task.cancelled():  # it returned: protocol
+                    add_step((-task_id, start, end))
+                else:  # a task can only finish inside one of its steps
+                    ended(task, task_id, start, end)
+                # A coroutine that ends in this step links its frame to this one (f_back) for
+                # as long as a traceback holds it, e.g. that of the exception its task keeps:
+                # as asyncio's own Handle._run does (self = None), this frame lets go of the
+                # task, or "Task exception was never retrieved" would come only when the
+                # cycle is collected (at exit, say), not as the task is dropped.
+                del self, callback, task
 
     asyncio.events.Handle._run = _run  # type: ignore[method-assign]
