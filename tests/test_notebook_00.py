@@ -375,7 +375,7 @@ def test_00_exercise_starters_fail_for_the_reasons_the_notebook_gives(nb00: Any)
                    "every task reached an outcome"])
     assert ex2["passed"] is False and ex2["report"] == {
         "Ctrl+C at 0.3 s, in the first step": lost,
-        "Ctrl+C at 1.3 s, in the second step": lost,
+        "Ctrl+C at 1.3 s, in the second step; the cleanup takes 0.5 s": lost,
         "no Ctrl+C: 1 step of work, then the service ends": []}
 
 

@@ -411,6 +411,9 @@ def test_01_exercise_2_check_fails_on_the_starter_for_the_right_reasons(nb01: An
     assert ["Ctrl+C at 0.9 s, while a block is saved", [
         "cleanup ran: 'worker: cleanup done' by worker", "no asyncio warnings"]] \
         in report["failed"]
+    # without a Ctrl+C the blocks were saved, but by the worker task, on the loop
+    assert any("'disk: block 2 saved' was printed at" in m and "by task worker" in m
+               and "not by a thread" in m for m in report["messages"]), report["messages"]
     # the notebook's own run: the heartbeat failed before the Ctrl+C at 0.9 s
     ex2 = nb01["ex2"]
     beat = ex2["tasks"]["heartbeat"]

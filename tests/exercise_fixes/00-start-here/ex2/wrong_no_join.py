@@ -8,9 +8,11 @@ import os
 import threading
 import time
 
-# The check runs this program more than once, once with only 1 step of work:
-# it sets STEPS in the environment. Keep this line as it is.
+# The check runs this program more than once, once with only 1 step of work and
+# once with a longer cleanup: it sets STEPS and CLEANUP in the environment. Keep
+# these two lines as they are.
 STEPS = int(os.environ.get("STEPS", "100"))
+CLEANUP = float(os.environ.get("CLEANUP", "0.2"))  # seconds the cleanup takes
 service_loop = service_task = None  # the service sets them when it starts
 
 
@@ -23,7 +25,7 @@ async def service():
             await asyncio.sleep(1.0)  # one step of work
     finally:
         print("service: closing", flush=True)
-        await asyncio.sleep(0.2)  # a cleanup that awaits
+        await asyncio.sleep(CLEANUP)  # a cleanup that awaits
         print("service: cleanup done", flush=True)
 
 

@@ -14,6 +14,7 @@ BLOCK = 0.5
 def save_block(number):
     for _ in range(5):
         time.sleep(BLOCK / 5)
+    print(f"disk: block {number} saved", flush=True)
 
 
 async def heartbeat(work):

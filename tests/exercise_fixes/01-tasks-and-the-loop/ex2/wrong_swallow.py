@@ -13,6 +13,7 @@ BLOCK = 0.5
 
 def save_block(number):
     time.sleep(BLOCK)
+    print(f"disk: block {number} saved", flush=True)
 
 
 async def heartbeat(work):

@@ -1,5 +1,7 @@
-"""Right: the library's async version of the call (an async file or database driver; here
-an asyncio.sleep of the same length stands for it) waits without holding the loop.
+"""Wrong: awaits an asyncio.sleep as long as a block instead of calling save_block(): the
+loop stays free, but no block is ever saved (a learner's fix, seen in a read-through).
+
+Rejected by: 'disk: block 2 saved' was never printed
 """
 import asyncio
 import os
@@ -11,6 +13,7 @@ BLOCK = 0.5
 
 def save_block(number):
     time.sleep(BLOCK)
+    print(f"disk: block {number} saved", flush=True)
 
 
 async def heartbeat(work):
