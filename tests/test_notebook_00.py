@@ -121,7 +121,9 @@ print(json.dumps({
                    "loop_started": tour_trace.loop_started,
                    "closed": tour_trace.loops[0].closed,
                    "shutdown_started": min(t.created for t in tour_trace.tasks
-                                           if "shutdown" in t.coro)},
+                                           if "shutdown" in t.coro),
+                   "main_ended": tour_trace.task("main").ended,
+                   "keyboard_interrupt": tour_trace.keyboard_interrupts[0][0]},
     "switch": switch,
     "hand": {"before_press": hand_before_press,
              "signals": [(s.signal, s.reason, round(s.sent - by_hand.loop_started, 2))
@@ -131,6 +133,7 @@ print(json.dumps({
     "ex1": {"stdout": ex1_trace.stdout_text().splitlines(),
             "outcomes": {t.name: t.outcome for t in ex1_trace.tasks},
             "keyboard_interrupts": [where for _, where in ex1_trace.keyboard_interrupts],
+            "compressed": "÷" in labkit.svg.render_svg(ex1_trace),
             "exit": ex1_trace.exit_code, "report": failures(report1), "passed": report1.passed},
     "ex2": {"stdout": ex2_trace.stdout_text().splitlines(),
             "service": [(t.outcome, len(t.cancel_requests)) for t in ex2_trace.tasks
@@ -321,6 +324,9 @@ def test_00_the_timeline_prose_matches_the_drawing(nb00: Any) -> None:
     [(zoom_from, zoom_to)] = drawn["zooms"]
     assert len(drawn["zoom_captions"]) == 1 and "*zoom \N{MULTIPLICATION SIGN}…*" in read
     assert times["signal"] < zoom_from <= times["shutdown_started"]
+    # asyncio.Runner raised the KeyboardInterrupt as soon as main ended cancelled, before the
+    # shutdown steps, which ran on its way out of asyncio.run() (as the prose says)
+    assert times["main_ended"] <= times["keyboard_interrupt"] < times["shutdown_started"]
     assert times["closed"] <= zoom_to and zoom_to - zoom_from < 0.05  # a few milliseconds
     assert 1.95 <= times["signal"] - times["loop_started"] < 2.3  # INT@2 on the loop clock
     # the rows: signal words, the loop's runs (its own stop() calls not drawn), shutdown bars
@@ -353,6 +359,7 @@ def test_00_intro_says_where_sigterm_and_one_task_first_are_taught() -> None:
 
 def test_00_exercise_starters_fail_for_the_reasons_the_notebook_gives(nb00: Any) -> None:
     ex1, ex2 = nb00["ex1"], nb00["ex2"]
+    assert ex1["compressed"]  # the prose points to its ÷ piece of the axis
     # exercise 1: not one cleanup line; Ctrl+C came as cancellation, KeyboardInterrupt at the end
     assert not [line for line in ex1["stdout"] if "cleanup" in line]
     assert ex1["outcomes"] == {"Task-1": "cancelled", "quick": "finished", "slow": "cancelled",

@@ -163,6 +163,11 @@ def test_01_created_running_waiting(nb01: Any) -> None:
             assert all(s[1] <= busy_block[0] or s[0] >= busy_block[1] for s in lane["steps"])
     for name in ("broken", "sleeper", "never_started"):
         assert lanes[name]["steps"][0][0] >= busy_block[1]
+    # first steps in creation order; the last three right after busy's block
+    firsts = [lanes[name]["steps"][0][0]
+              for name in ("quick", "busy", "broken", "sleeper", "never_started")]
+    assert firsts == sorted(firsts)
+    assert firsts[-1] - busy_block[1] < 0.005
     # one task at a time: no two steps of the whole program overlap
     steps = sorted((s for lane in lanes.values() for s in lane["steps"]), key=lambda s: s[0])
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(steps))
