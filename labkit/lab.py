@@ -300,10 +300,7 @@ class Lab:
             self._taken_over = True
         if signum == signal.SIGINT:
             self._sigints_pressed += 1
-        if signum == signal.SIGKILL:
-            self._program.kill()
-        else:
-            self._program.send(signum)
+        self._program.send(signum)  # Kill too: by hand, as the signal row and status say
         self._update_buttons()
 
     def close(self) -> None:
@@ -394,6 +391,7 @@ class Lab:
         self.status.value = f"starting… · {html.escape(self._mode_text(None))}"
         self.notes.value = ""
         self.output.value = ""
+        self.log.outputs = ()  # a button's error from an earlier run is not about this one
         self._update_buttons()
 
     def _publish_final(self) -> None:
