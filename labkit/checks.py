@@ -257,13 +257,20 @@ def cleanup_ran(text: str) -> Check:
     return cleanup_check
 
 
-def _where_cleanup_was_due(trace: Trace) -> str:
+def _where_cleanup_was_due(trace: Trace, owner: str | None = None) -> str:
     sent = [record.sent for record in trace.signals if record.sent is not None]
+    owned = [t for t in trace.tasks if owner in (t.name, t.coro)] if owner else []
+    if sent and owned and all(t.ended is not None and t.ended < min(sent) for t in owned):
+        ended = max(t.ended for t in owned if t.ended is not None)
+        return (f"the lane of {owner}, which ended at {_seconds(ended)}, before the first "
+                f"signal at {_seconds(min(sent))}: did its cleanup run when it ended by itself?")
     if sent:
+        threads = any(line.thread is not None for line in trace.printed)
         return (
             f"the task lanes after the first signal at {_seconds(min(sent))}: which tasks were "
-            "cancelled, and did their finally blocks get to run? (Cleanup run by a thread has "
-            "no lane: look at the stderr and the loop's shutdown_default_executor instead.)"
+            "cancelled, and did their finally blocks get to run?"
+            + (" (Cleanup run by a thread has no lane: look at the stderr and the loop's "
+               "shutdown_default_executor instead.)" if threads else "")
         )
     if trace.ended is not None:
         return f"the task lanes before the program ended at {_seconds(trace.ended)}"
@@ -344,7 +351,7 @@ def cleanup_printed_by(text: str, owner: str) -> Check:
             return CheckResult(
                 name, False,
                 f"{text!r} was never printed: that cleanup never ran, or it was cut short "
-                "before it printed", _where_cleanup_was_due(trace))
+                "before it printed", _where_cleanup_was_due(trace, owner))
         owned = [line for line in lines if _owned_by(trace, owner, line)]
         if not owned:
             first = lines[0]
@@ -488,12 +495,20 @@ def _no_sigint_result(name: str, trace: Trace, timeouts: list[tuple[str, float]]
             "the signal row",
         )
     unsent = [message for _, message in trace.notes if "was not sent" in message]
-    why = f" (labkit: {'; '.join(unsent)})" if unsent else ""
+    if unsent:  # planned, but the program ended first
+        ended = f" at {_seconds(trace.ended)}" if trace.ended is not None else ""
+        return CheckResult(
+            name,
+            False,
+            f"the program ended{ended}, before its planned SIGINT was due (labkit: "
+            f"{'; '.join(unsent)}): did it stop early, or do less than it should?",
+            "the signal row and the lanes before the end",
+        )
     return CheckResult(
         name,
         False,
-        f"no SIGINT was sent, so there is no exit time to measure{why}: run it with an "
-        "interrupt, e.g. interrupt=['INT@0.5'], that comes before the program ends",
+        "no SIGINT was sent, so there is no exit time to measure: run it with an interrupt, "
+        "e.g. interrupt=['INT@0.5'], that comes before the program ends",
         "the signal row",
     )
 

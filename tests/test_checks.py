@@ -104,7 +104,8 @@ def test_cleanup_ran() -> None:
     sigint = traced("09b").signals[0].sent
     assert sigint is not None
     assert f"after the first signal at {sigint:.2f} s" in broken.look_at
-    assert "Cleanup run by a thread has no lane" in broken.look_at
+    # no thread printed anything, so no word about threads
+    assert "Cleanup run by a thread has no lane" not in broken.look_at
 
     fixed = done(traced("09c"))  # shield() and wait: the commit completes
     assert fixed.passed, fixed
@@ -148,6 +149,30 @@ def test_exited_within_without_a_sigint() -> None:
     result = exited_within(1.0)(traced("08d"))  # its plan sends SIGTERM only
     assert not result.passed
     assert result.message.startswith("no SIGINT was sent, so there is no exit time to measure")
+
+
+def test_exited_within_when_the_program_ended_before_its_planned_sigint(tmp_path: Path) -> None:
+    """Said to the learner whose program did less than it should, not to the check's author."""
+    script = tmp_path / "quick.py"
+    script.write_text("import asyncio\n\nasyncio.run(asyncio.sleep(0.1))\n")
+    result = exited_within(1.0)(labkit.run(script, interrupt=["INT@5"], timeout=10))
+    assert not result.passed
+    assert result.message.startswith("the program ended at ")
+    assert "before its planned SIGINT was due (labkit: interrupt INT@5" in result.message
+    assert result.message.endswith("did it stop early, or do less than it should?")
+
+
+def test_a_cleanup_never_printed_by_a_task_that_ended_first_points_at_its_lane(
+        tmp_path: Path) -> None:
+    script = tmp_path / "early.py"
+    script.write_text("import asyncio\n\nasync def quick():\n    await asyncio.sleep(0.05)\n\n"
+                      "async def main():\n    await asyncio.create_task(quick(), name='quick')\n"
+                      "    await asyncio.sleep(5)\n\nasyncio.run(main())\n")
+    result = cleanup_printed_by("quick: cleanup done", "quick")(
+        labkit.run(script, interrupt=["INT@0.5"], timeout=10))
+    assert not result.passed
+    assert result.look_at.startswith("the lane of quick, which ended at ")
+    assert result.look_at.endswith("did its cleanup run when it ended by itself?")
 
 
 def test_exit_status() -> None:
