@@ -8,6 +8,7 @@ time with the solution in place of the exercise cell.
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -468,3 +469,11 @@ def test_01_prose_calls_the_cancelling_line_what_it_looks_like() -> None:
     prose = "".join(c.source for c in load(NB01).cells if c.cell_type == "markdown")
     assert "orange and dotted" in prose and "dotted orange wait" in prose
     assert "dashed orange" not in prose and "orange and dashed" not in prose
+
+
+def test_01_printed_times_say_which_clock(nb01: Any) -> None:
+    """The axis has two clocks; the numbers the cells print count from the process start."""
+    for cell in ("states-facts", "cancel-facts"):
+        first = nb01["_printed"][cell].splitlines()[0]
+        assert re.fullmatch(r"\(times in seconds since the process started; its event loop "
+                            r"started at 0\.\d{3} s\)", first), first
