@@ -273,3 +273,16 @@ def test_records_are_written_before_uvloop_waits(python: Interpreter, env: dict[
     assert [line.text for line in on_uvloop.printed] == [
         "sleeper 0: going to sleep", "sleeper 1: going to sleep", "sleeper 2: going to sleep",
         "ready"]
+
+
+def test_a_uvloop_loop_in_another_thread_is_traced_as_asyncio_s(
+    python: Interpreter, env: dict[str, str]
+) -> None:
+    on_asyncio = traced("uvloop_thread.py", "asyncio", python, env, [])
+    on_uvloop = traced("uvloop_thread.py", "uvloop", python, env, [])
+    assert on_uvloop.stdout_text() == (
+        "loop: uvloop\nservice: cleanup ran\nservice cancelled\ndone\n")
+    assert same_on_any_loop(on_uvloop) == same_on_any_loop(on_asyncio)
+    assert [loop.thread for loop in on_uvloop.loops] == ["loop-thread"]
+    assert {task.name: task.outcome for task in on_uvloop.tasks}["helper"] == "cancelled"
+    assert [line.thread for line in on_uvloop.printed] == ["loop-thread"] * 3 + [None]
