@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -286,3 +287,10 @@ def test_a_uvloop_loop_in_another_thread_is_traced_as_asyncio_s(
     assert [loop.thread for loop in on_uvloop.loops] == ["loop-thread"]
     assert {task.name: task.outcome for task in on_uvloop.tasks}["helper"] == "cancelled"
     assert [line.thread for line in on_uvloop.printed] == ["loop-thread"] * 3 + [None]
+
+
+def test_the_readme_quotes_the_notes_word_for_word() -> None:
+    readme = re.sub(r"\s+", " ", (Path(__file__).parent.parent / "README.md").read_text())
+    assert NOTE in readme
+    assert ('"tasks ran on an event loop labkit does not trace (uvloop.loop.Loop): their steps '
+            'and outcomes are not recorded"') in readme
