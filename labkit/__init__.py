@@ -85,7 +85,9 @@ def run(
     """Run ``script`` traced, send the planned interrupts, and return its Trace.
 
     ``interrupt`` is a plan such as ``["INT@0.5", "INT@1.5"]``: each signal is sent to the
-    program's process group that many seconds after its first event loop starts running.
+    program's process group that many seconds after its first event loop starts running (after
+    the program's start instead, with a note, if no loop is seen starting within
+    ``runner.LOOP_WAIT`` seconds).
     ``python`` is a version ("3.12") or a path; by default this interpreter. After ``timeout``
     seconds the program gets SIGINT, then SIGTERM, then SIGKILL. ``env`` adds variables to
     the environment the program gets (this one's, without what the notebook kernel set).

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -273,3 +274,23 @@ def test_records_are_written_before_uvloop_waits(python: Interpreter, env: dict[
     assert [line.text for line in on_uvloop.printed] == [
         "sleeper 0: going to sleep", "sleeper 1: going to sleep", "sleeper 2: going to sleep",
         "ready"]
+
+
+def test_a_uvloop_loop_in_another_thread_is_traced_as_asyncio_s(
+    python: Interpreter, env: dict[str, str]
+) -> None:
+    on_asyncio = traced("uvloop_thread.py", "asyncio", python, env, [])
+    on_uvloop = traced("uvloop_thread.py", "uvloop", python, env, [])
+    assert on_uvloop.stdout_text() == (
+        "loop: uvloop\nservice: cleanup ran\nservice cancelled\ndone\n")
+    assert same_on_any_loop(on_uvloop) == same_on_any_loop(on_asyncio)
+    assert [loop.thread for loop in on_uvloop.loops] == ["loop-thread"]
+    assert {task.name: task.outcome for task in on_uvloop.tasks}["helper"] == "cancelled"
+    assert [line.thread for line in on_uvloop.printed] == ["loop-thread"] * 3 + [None]
+
+
+def test_the_readme_quotes_the_notes_word_for_word() -> None:
+    readme = re.sub(r"\s+", " ", (Path(__file__).parent.parent / "README.md").read_text())
+    assert NOTE in readme
+    assert ('"tasks ran on an event loop labkit does not trace (uvloop.loop.Loop): their steps '
+            'and outcomes are not recorded"') in readme
