@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from .interpreters import InterpreterNotFound
+from .jsonview import write_json
 from .model import Trace
 from .runner import PlanError, ProgramRun, working_directory
 from .textview import render
@@ -97,9 +99,9 @@ def _run_passing_ctrl_c(program: ProgramRun) -> tuple[Trace, bool]:
 
 
 def _print_trace(trace: Trace, as_json: bool) -> None:
-    if as_json:
-        json.dump(trace.to_dict(), sys.stdout, indent=1)
-        sys.stdout.write("\n")
+    if as_json:  # compact to a file or a pipe, indented for a person at a terminal
+        sys.stdout.flush()
+        write_json(trace, sys.stdout.buffer, indent=sys.stdout.isatty())
     else:
         print(render(trace))
         print("--- stdout ---")
@@ -133,5 +135,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT if trace.python is None else 0
 
 
+def entry() -> NoReturn:
+    """The ``labkit`` command: ``main()``, then exit at once.
+
+    A big trace is millions of objects that live until the end: the cyclic garbage collector
+    would walk them again and again while the output is made, and the interpreter would free
+    them one by one on the way out, after everything is written. Neither is needed.
+    """
+    gc.disable()
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: nothing is left to say
+        pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import OUTCOMES, LoopRecord, SignalRecord, TaskRecord, Trace
-from .textview import exit_status
+from .textview import BAD_OUTCOMES, Groups, choose_rows, exit_status
 from .textview import render as render_text
 
 PANEL, BORDER, ZEBRA = "#fbfcfd", "#b9c0c8", "#eef1f5"
@@ -69,8 +69,6 @@ MARK_GAP = 11  # px between the centres of marks on a loop's row that would over
 TITLE_BLOCKS = 12  # running blocks listed in a lane's hover title
 HEADER_H, LEGEND_LINE_H, ROW_H, LANE_H = 26, 18, 18, 16
 CAPTION_H, TICKS_H = 14, 16  # the axis: pieces' captions, then a row of tick labels
-BAD_OUTCOMES = ("destroyed-pending", "pending-at-exit", "failed")
-"""Outcomes a learner must see: such tasks get their own lanes before any others."""
 ASYNCIO_STOP = "asyncio.base_events._run_until_complete_cb"
 """The caller of the ``loop.stop()`` calls that run_until_complete() makes itself."""
 SHUTDOWN_LANES = {
@@ -131,7 +129,7 @@ def render_svg(
     shrinks to a narrower column; past ``DESIGN_WIDTH`` px it is the same drawing, larger.
     """
     design_w = min(width, DESIGN_WIDTH)
-    shown, groups = _choose_lanes(trace.tasks, max_lanes)
+    shown, groups = choose_rows(trace.tasks, max_lanes)
     scale = _Scale(trace, design_w, now if now is not None else _trace_end(trace),
                    _label_width(trace, shown, design_w), _outcome_width(shown, groups, design_w))
     front: list[str] = [_header(trace, now, PAD, design_w)]
@@ -1083,37 +1081,6 @@ def _task_lane(task: TaskRecord, scale: _Scale, y: int, names: dict[int, str]) -
 
 # --- grouping past max_lanes -----------------------------------------------------------------
 
-Groups = dict[str | None, list[TaskRecord]]
-
-
-def _by_outcome(tasks: Sequence[TaskRecord]) -> Groups:
-    groups: Groups = {outcome: [] for outcome in OUTCOME_STYLES}
-    for task in tasks:
-        groups.setdefault(task.outcome, []).append(task)
-    return {outcome: members for outcome, members in groups.items() if members}
-
-
-def _choose_lanes(tasks: list[TaskRecord], max_lanes: int) -> tuple[list[TaskRecord], Groups]:
-    """The tasks drawn one by one (in creation order) and the rest grouped by outcome.
-
-    Lanes, task and group lanes together, never exceed ``max_lanes`` (given room for the
-    groups). Tasks with a bad outcome are chosen first, then the earliest created.
-    """
-    if len(tasks) <= max_lanes:
-        return tasks, {}
-    ranked = ([t for t in tasks if t.outcome in BAD_OUTCOMES]
-              + [t for t in tasks if t.outcome not in BAD_OUTCOMES])
-    group_count = 1
-    while True:
-        room = max(0, max_lanes - group_count)
-        groups = _by_outcome(ranked[room:])
-        if len(groups) <= group_count or room == 0:
-            break
-        group_count = len(groups)
-    chosen = {id(task) for task in ranked[:room]}
-    return [task for task in tasks if id(task) in chosen], groups
-
-
 def _group_heading(groups: Groups, scale: _Scale, y: int) -> str:
     total = sum(len(members) for members in groups.values())
     counts = ", ".join(f"{len(members):,} {_style(outcome).text}"
@@ -1172,7 +1139,7 @@ def _trace_end(trace: Trace) -> float:
     """When the process ended, or else the last thing recorded."""
     if trace.ended is not None:
         return trace.ended
-    times = [float(event["t"]) for event in trace.events]
+    times = list(trace.events.times())
     for task in trace.tasks:
         times.append(task.ended if task.ended is not None else task.created)
         times.extend(finish for _, finish in task.steps[-1:])
