@@ -4,7 +4,7 @@ Compact, the big lists a piece at a time, and without ``to_dict``'s copy of the 
 writes the task records as they are (it reads dataclasses itself) and the events become dicts
 a few thousand at a time, so a 61,000-task trace takes a fraction of a second and little
 memory beyond the trace's own. A piece orjson refuses (text with a lone surrogate, an integer
-past 64 bits, NaN) is written by the standard library's encoder instead, as it always was.
+past 64 bits) is written by the standard library's encoder instead, as it always was.
 """
 
 from __future__ import annotations
