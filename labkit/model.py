@@ -575,11 +575,19 @@ class TraceBuilder:
         return (t_ns - self._origin_ns + 500) // 1000 / 1e6
 
     def _spawns(self, packed: bytes, text: str) -> None:
-        """Apply packed spawns (see ``tracer.protocol``) as their ``task_spawned`` records."""
-        spawned = self._spawned
+        """Apply packed spawns (see ``tracer.protocol``) as their ``task_spawned`` records:
+        ``_spawned`` written out, as a busy program spawns tens of thousands of tasks."""
+        keep = self.trace.events.append_record
+        add_task = self.trace.tasks.append
+        tasks, coro_names = self._tasks, self._coro_names
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
-        for t, task, name, coro, parent, loop in unpack_spawns(packed, text):
-            spawned((t - origin) // 1000 / 1e6, task, name, coro, parent, loop, False)
+        for t_ns, task_id, name, coro, parent, loop in unpack_spawns(packed, text):
+            t = (t_ns - origin) // 1000 / 1e6
+            coro = coro_names.setdefault(coro, coro)
+            keep(("task_spawned", t, task_id, name, coro, parent, loop, False))
+            task = TaskRecord(task_id, name, coro, parent, loop, t)
+            tasks[task_id] = task
+            add_task(task)
 
     def _steps(self, packed: bytes) -> None:
         """Fold packed steps, ``task, start, end, ...`` (ns), into the tasks: the hot loop of a

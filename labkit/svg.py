@@ -244,12 +244,14 @@ def _instants(trace: Trace, end: float) -> _Instants:
                 marks.append(start)
                 times.append(_phase_end(loop, start, stop, end)[0])
         rows.append(marks)
-    for task in trace.tasks:
-        times += [task.created, task.ended if task.ended is not None else end]
-        times += [request.t for request in task.cancel_requests]
+    tasks = trace.tasks
+    times += [task.created for task in tasks]
+    times += [end if task.ended is None else task.ended for task in tasks]
+    times += [request.t for task in tasks for request in task.cancel_requests]
     rows = [sorted(row) for row in rows if row]
     times += [t for row in rows for t in row]
-    return _Instants(sorted(min(max(t, 0.0), end) for t in times), rows, bool(trace.signals))
+    times = [0.0 if t < 0.0 else end if t > end else t for t in times]
+    return _Instants(sorted(times), rows, bool(trace.signals))
 
 
 class _Scale:
@@ -1093,11 +1095,11 @@ def _group_heading(groups: Groups, scale: _Scale, y: int) -> str:
 def _alive_counts(tasks: list[TaskRecord], scale: _Scale, columns: int) -> list[int]:
     """How many of the tasks were alive in each of ``columns`` equal slices of the plot."""
     diff = [0] * (columns + 1)
-    per_unit, last, left = columns / (scale.x1 - scale.x0), columns - 1, scale.x0
-    for task in tasks:
-        stop = task.ended if task.ended is not None else scale.end
-        diff[min(last, max(0, int((scale.x(task.created) - left) * per_unit)))] += 1
-        diff[min(last, max(0, int((scale.x(stop) - left) * per_unit))) + 1] -= 1
+    per_unit, left, end, x = columns / (scale.x1 - scale.x0), scale.x0, scale.end, scale.x
+    for task in tasks:  # x() keeps inside the plot, so each column is one of the columns
+        stop = task.ended if task.ended is not None else end
+        diff[int((x(task.created) - left) * per_unit)] += 1
+        diff[int((x(stop) - left) * per_unit) + 1] -= 1
     counts, alive = [], 0
     for change in diff[:columns]:
         alive += change
