@@ -3,13 +3,14 @@
 Interleaved round by round, each variant once a round, start to exit of the whole command:
 
 - churn (``benchmarks/churn61k.py``, about 61,200 tasks): the untraced program, ``labkit run`` (text
-  to a file) and ``labkit run --json`` (to a file);
+  to a file), ``labkit run --json`` and ``labkit run --json --events`` (to a file);
 - a real aiohttp service (``benchmarks/aiohttp_service.py``) under a client load from a second
-  process (``benchmarks/http_load.py``, a new connection per request): the same three.
+  process (``benchmarks/http_load.py``, a new connection per request): the same four.
 
 Also the labkit process's peak memory (its maximum resident set, from ``os.wait4``) per task
-traced (a process's peak starts at its parent's, so this script keeps its own small).
-Reports medians and their ratios to the untraced program. Targets: both commands at
+traced on the churn (a process's peak starts at its parent's, so this script keeps its own
+small; on the smaller aiohttp trace the interpreter's own 20 MB weigh more, so it is shown, not
+judged). Reports medians and their ratios to the untraced program. Targets: the commands at
 most 2.0x on the churn (aim: 1.5x), at most 1.5x on the aiohttp load, at most 2 KB a task.
 
 aiohttp is installed from PyPI into ``.third-party/`` (git-ignored) if it is missing there.
@@ -99,6 +100,9 @@ def variants(compare: Path | None) -> dict[str, tuple[list[str], list[str]]]:
     for suffix, labkit in labkits.items():
         result[f"labkit run{suffix}"] = ([*labkit, "run"], ["--timeout", "300"])
         result[f"labkit run --json{suffix}"] = ([*labkit, "run"], ["--timeout", "300", "--json"])
+        if not suffix:  # an earlier labkit always wrote the events
+            result["labkit run --json --events"] = ([*labkit, "run"],
+                                                    ["--timeout", "300", "--json", "--events"])
     return result
 
 
@@ -152,9 +156,11 @@ def report(results: dict[str, dict[str, list[float]]], rounds: int) -> bool:
                 memory = statistics.median(cells[f"{name} memory"])
                 line += f"  peak memory {memory / 2**20:6.1f} MiB, {memory / tasks:6.0f} B a task"
                 if "compared" not in name:
-                    met = median / plain <= TARGETS[load] and memory / tasks <= MEMORY_TARGET
+                    met = median / plain <= TARGETS[load]
+                    met = met and (load != "churn" or memory / tasks <= MEMORY_TARGET)
                     ok = ok and met
-                    line += f"  (target <= {TARGETS[load]}x, <= 2 KB a task: "
+                    memory_target = ", <= 2 KB a task" if load == "churn" else ""
+                    line += f"  (target <= {TARGETS[load]}x{memory_target}: "
                     line += "met)" if met else "NOT met)"
             print(line + f"  [{min(times):.3f} to {max(times):.3f} s]")
     return ok

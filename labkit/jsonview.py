@@ -43,10 +43,12 @@ def _array(items: Sequence[Any], convert: Callable[[Sequence[Any]], Any] | None 
     yield b"]"
 
 
-def json_pieces(trace: Trace) -> Iterator[bytes]:
-    """The trace as one compact JSON object, in pieces to write one after another."""
+def json_pieces(trace: Trace, events: bool = True) -> Iterator[bytes]:
+    """The trace as one compact JSON object, in pieces to write one after another; without
+    ``events`` if not asked for."""
     yield b"{"
-    for index, name in enumerate(TRACE_FIELDS):
+    names = [name for name in TRACE_FIELDS if events or name != "events"]
+    for index, name in enumerate(names):
         yield (b'"' if index == 0 else b',"') + name.encode() + b'":'
         if name == "stdout":
             yield _dumps(trace.stdout_text())
@@ -61,11 +63,13 @@ def json_pieces(trace: Trace) -> Iterator[bytes]:
     yield b"}\n"
 
 
-def write_json(trace: Trace, out: BinaryIO, *, indent: bool = False) -> None:
-    """Write the trace to ``out`` as one JSON object and a newline: compact, or indented for
-    a person to read (built whole with ``to_dict`` then, which a terminal can afford)."""
+def write_json(trace: Trace, out: BinaryIO, *, events: bool = True, indent: bool = False
+               ) -> None:
+    """Write the trace to ``out`` as one JSON object and a newline (with its ``events`` if
+    asked for): compact, or indented for a person to read (built whole with ``to_dict`` then,
+    which a terminal can afford)."""
     if indent:
-        out.write(_dumps(trace.to_dict(), indent=True) + b"\n")
+        out.write(_dumps(trace.to_dict(events), indent=True) + b"\n")
         return
-    for piece in json_pieces(trace):
+    for piece in json_pieces(trace, events):
         out.write(piece)

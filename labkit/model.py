@@ -272,13 +272,18 @@ class Trace:
         """The program's standard error as text."""
         return "".join(line.text + "\n" for line in self.stderr)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, events: bool = True) -> dict[str, Any]:
         """The trace as plain JSON-ready data (the documented schema), sharing nothing with
-        the trace that could change it (records become dicts, lists are copied)."""
+        the trace that could change it (records become dicts, lists are copied); without
+        ``events`` if not asked for (``labkit run --json`` leaves them out unless ``--events``).
+        """
         data = {name: plain(getattr(self, name)) for name in TRACE_FIELDS}  # keys in order
         data["stdout"] = self.stdout_text()
         data["stderr"] = self.stderr_text()
-        data["events"] = list(self.iter_events())
+        if events:
+            data["events"] = list(self.iter_events())
+        else:
+            del data["events"]
         return data
 
     def sorted_events(self) -> list[tuple[Any, ...] | Event]:

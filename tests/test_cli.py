@@ -83,6 +83,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         ((program("workers.py"), "--interrupt", "INT@abc"), "write SIGNAL@SECONDS"),
         ((program("workers.py"), "--python", "/nonexistent/python"), "no interpreter at"),
         ((program("workers.py"), "--python", "/bin/true"), "does not look like a Python"),
+        ((program("workers.py"), "--events"), "--events goes with --json"),
     ],
 )
 def test_bad_input_is_one_clear_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...],

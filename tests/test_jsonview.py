@@ -62,6 +62,17 @@ def test_the_runs_carry_what_the_schema_has(traces: dict[str, Trace]) -> None:
     assert traces["unretrieved.py"].warnings
 
 
+def test_events_are_left_out_when_not_asked_for(traces: dict[str, Trace]) -> None:
+    trace = traces["workers.py"]
+    expected = reference(trace)
+    del expected["events"]
+    out = io.BytesIO()
+    jsonview.write_json(trace, out, events=False)
+    assert json.loads(out.getvalue()) == expected
+    assert list(json.loads(out.getvalue())) == list(expected)
+    assert json.loads(json.dumps(trace.to_dict(events=False))) == expected
+
+
 def test_written_json_is_compact_unless_indented(traces: dict[str, Trace]) -> None:
     trace = traces["workers.py"]
     compact, indented = written(trace), written(trace, indent=True)
