@@ -13,7 +13,6 @@ from types import FrameType
 from typing import NoReturn
 
 from .interpreters import InterpreterNotFound
-from .jsonview import write_json
 from .model import Trace
 from .runner import PlanError, ProgramRun, working_directory
 from .textview import render
@@ -103,6 +102,8 @@ def _run_passing_ctrl_c(program: ProgramRun) -> tuple[Trace, bool]:
 
 def _print_trace(trace: Trace, as_json: bool, events: bool) -> None:
     if as_json:  # compact to a file or a pipe, indented for a person at a terminal
+        from .jsonview import write_json  # here: orjson's library takes a while to load
+
         sys.stdout.flush()
         write_json(trace, sys.stdout.buffer, events=events, indent=sys.stdout.isatty())
     else:
