@@ -27,7 +27,8 @@ def install(fd: int, restore_sigint: bool = False) -> Channel:
     """Start tracing this process, writing records to the descriptor ``fd``."""
     # Imported here, not above: the runner imports ``protocol`` from this package, and with
     # these it would import asyncio, which the parent does not need (a ``labkit run`` starts
-    # sooner without it).
+    # sooner without it). sitecustomize calls this with its finder still in place, so these
+    # come compiled ahead as the package did.
     from . import frames, loops, output, signals, tasks
     from .channel import Channel
 

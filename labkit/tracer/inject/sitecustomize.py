@@ -37,11 +37,10 @@ def _load_tracer() -> None:
 
     finder = _TracerFinder(package_dir, _compiled(code_file, package_dir) if code_file else {})
     sys.meta_path.insert(0, finder)
-    try:
-        module = importlib.import_module(PACKAGE)
+    try:  # install() imports the hooks' modules: through the finder too
+        importlib.import_module(PACKAGE).install(fd, restore_sigint)
     finally:
         sys.meta_path.remove(finder)
-    module.install(fd, restore_sigint)
 
 
 def _compiled(path: str, package_dir: str) -> dict[str, types.CodeType]:
