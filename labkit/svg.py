@@ -35,6 +35,7 @@ and no ids, so several on one page do not interfere.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import itertools
 import math
@@ -290,6 +291,11 @@ class _Scale:
             return self.segments[-1].x1
         i = bisect.bisect_right(self._t0s, t) - 1
         return self._x0s[i] + (t - self._t0s[i]) * self._scales[i]
+
+    def time_at(self, x: float) -> float:
+        """The time that ``x`` stands for (``x``'s inverse, not kept inside the plot)."""
+        i = max(0, bisect.bisect_right(self._x0s, x) - 1)
+        return self._t0s[i] + (x - self._x0s[i]) / self._scales[i]
 
     def factor(self, segment: Segment) -> float:
         """How many times wider than the main pieces this piece draws a second."""
@@ -1095,11 +1101,15 @@ def _group_heading(groups: Groups, scale: _Scale, y: int) -> str:
 def _alive_counts(tasks: list[TaskRecord], scale: _Scale, columns: int) -> list[int]:
     """How many of the tasks were alive in each of ``columns`` equal slices of the plot."""
     diff = [0] * (columns + 1)
-    per_unit, left, end, x = columns / (scale.x1 - scale.x0), scale.x0, scale.end, scale.x
-    for task in tasks:  # x() keeps inside the plot, so each column is one of the columns
-        stop = task.ended if task.ended is not None else end
-        diff[int((x(task.created) - left) * per_unit)] += 1
-        diff[int((x(stop) - left) * per_unit) + 1] -= 1
+    width, end = (scale.x1 - scale.x0) / columns, scale.end
+    # A time's column is how many columns' left edges its x is at or past, counted as times
+    # (by bisection, in C: a busy live trace has tens of thousands of tasks).
+    edges = [scale.time_at(scale.x0 + column * width) for column in range(1, columns)]
+    column = functools.partial(bisect.bisect_right, edges)
+    for task in tasks:  # times are kept inside the plot, as x() keeps them
+        start, stop = task.created, task.ended if task.ended is not None else end
+        diff[column(0.0 if start < 0.0 else end if start > end else start)] += 1
+        diff[column(0.0 if stop < 0.0 else end if stop > end else stop) + 1] -= 1
     counts, alive = [], 0
     for change in diff[:columns]:
         alive += change
