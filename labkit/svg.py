@@ -35,11 +35,11 @@ and no ids, so several on one page do not interfere.
 from __future__ import annotations
 
 import bisect
-import functools
 import html
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,7 +375,10 @@ def _segments(instants: _Instants, end: float, xa: float, xb: float) -> list[Seg
     """
     width = xb - xa
     times = instants.times
-    quiet = max(itertools.pairwise([0.0, *times, end]), key=lambda gap: gap[1] - gap[0])
+    bounds = [0.0, *times, end]
+    gaps = [b - a for a, b in itertools.pairwise(bounds)]
+    longest = gaps.index(max(gaps))  # the first of the longest, as max() with a key finds
+    quiet = (bounds[longest], bounds[longest + 1])
     squeezed = []
     if instants.signalled and quiet[1] - quiet[0] > LONG_GAP * end:
         squeezed.append(quiet)
@@ -1103,13 +1106,15 @@ def _alive_counts(tasks: list[TaskRecord], scale: _Scale, columns: int) -> list[
     diff = [0] * (columns + 1)
     width, end = (scale.x1 - scale.x0) / columns, scale.end
     # A time's column is how many columns' left edges its x is at or past, counted as times
-    # (by bisection, in C: a busy live trace has tens of thousands of tasks).
+    # (by bisection, in C, and counted in C: a busy live trace has tens of thousands of tasks).
     edges = [scale.time_at(scale.x0 + column * width) for column in range(1, columns)]
-    column = functools.partial(bisect.bisect_right, edges)
-    for task in tasks:  # times are kept inside the plot, as x() keeps them
-        start, stop = task.created, task.ended if task.ended is not None else end
-        diff[column(0.0 if start < 0.0 else end if start > end else start)] += 1
-        diff[column(0.0 if stop < 0.0 else end if stop > end else stop) + 1] -= 1
+    find = bisect.bisect_right
+    starts = [t.created for t in tasks]
+    stops = [end if t.ended is None else t.ended for t in tasks]
+    for times, step, change in ((starts, 0, 1), (stops, 1, -1)):  # kept inside, as x() keeps
+        columns_of = [find(edges, 0.0 if t < 0.0 else end if t > end else t) for t in times]
+        for column, count in Counter(columns_of).items():
+            diff[column + step] += change * count
     counts, alive = [], 0
     for change in diff[:columns]:
         alive += change
@@ -1126,9 +1131,10 @@ def _group_lane(outcome: str | None, tasks: list[TaskRecord], scale: _Scale, y: 
     base, column_w = y + LANE_H - 2, (scale.x1 - scale.x0) / columns
     area = "".join(f"M{scale.x0 + i * column_w:.1f} {base}v{-(LANE_H - 4) * n / peak:.1f}"
                    f"h{column_w:.1f}V{base}z" for i, n in enumerate(counts) if n)
-    last_end = max(t.ended if t.ended is not None else scale.end for t in tasks)
+    last_end = max([scale.end if t.ended is None else t.ended for t in tasks])
+    created = [t.created for t in tasks]
     title = (f"{_count(len(tasks), 'more task')} {style.text} (not drawn one by one), created "
-             f"{_secs(min(t.created for t in tasks))} to {_secs(max(t.created for t in tasks))}, "
+             f"{_secs(min(created))} to {_secs(max(created))}, "
              f"last ended {_secs(last_end)}; at most {peak:,} alive at once; "
              f"the area's height is how many were alive")
     return "".join([
