@@ -9,21 +9,31 @@ for the timeline; ``lab`` and ``magic`` for Jupyter, imported only when first us
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .checks import A_THREAD, ANY_TASK, CheckReport, CheckResult, check
-from .fuzzing import Comparison, FuzzReport, compare, fuzz
 from .interpreters import Interpreter, InterpreterNotFound
-from .judging import Run, RunsReport, check_runs
 from .model import OUTCOMES, CancelRequest, LoopRecord, SignalRecord, TaskRecord, Trace
 from .runner import Interrupt, PlanError, ProgramRun, plain_environment
 
 if TYPE_CHECKING:
+    from .checks import A_THREAD, ANY_TASK, CheckReport, CheckResult, check
+    from .fuzzing import Comparison, FuzzReport, compare, fuzz
+    from .judging import Run, RunsReport, check_runs
     from .lab import Lab
 
 __version__ = "0.1.0"  # as pyproject.toml says (tests/test_package.py checks)
+
+_LAZY = {
+    **dict.fromkeys(("A_THREAD", "ANY_TASK", "CheckReport", "CheckResult", "check"), "checks"),
+    **dict.fromkeys(("Comparison", "FuzzReport", "compare", "fuzz"), "fuzzing"),
+    **dict.fromkeys(("Run", "RunsReport", "check_runs"), "judging"),
+    "Lab": "lab",
+}
+"""Names imported from their modules only when first used: ``labkit run`` needs none of them
+(the Jupyter panel's widgets take a good part of a second to import)."""
 
 __all__ = [
     "ANY_TASK",
@@ -57,12 +67,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the Jupyter panel only when it is asked for: the command line does not need it."""
-    if name == "Lab":
-        from .lab import Lab
-
-        return Lab
-    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+    """Import the checks, fuzzing and the Jupyter panel only when asked for (see ``_LAZY``)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from .interpreters import InterpreterNotFound
 from .model import Trace
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="if the program still runs after this long, send it SIGINT, then "
                      "SIGTERM and SIGKILL 2 s apart (default: %(default)s)")
     run.add_argument("--json", action="store_true", help="print the trace as one JSON object")
+    run.add_argument("--events", action="store_true",
+                     help="with --json: include the whole event stream (\"events\"), which "
+                     "on a busy program is most of the output")
     return parser
 
 
@@ -96,10 +100,12 @@ def _run_passing_ctrl_c(program: ProgramRun) -> tuple[Trace, bool]:
     return trace, presses > 1
 
 
-def _print_trace(trace: Trace, as_json: bool) -> None:
-    if as_json:
-        json.dump(trace.to_dict(), sys.stdout, indent=1)
-        sys.stdout.write("\n")
+def _print_trace(trace: Trace, as_json: bool, events: bool) -> None:
+    if as_json:  # compact to a file or a pipe, indented for a person at a terminal
+        from .jsonview import write_json  # here: orjson's library takes a while to load
+
+        sys.stdout.flush()
+        write_json(trace, sys.stdout.buffer, events=events, indent=sys.stdout.isatty())
     else:
         print(render(trace))
         print("--- stdout ---")
@@ -113,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (0 when the program ran, whatever it did)."""
     own, script_args = _split_script_args(sys.argv[1:] if argv is None else argv)
     options = _parser().parse_args(own)
+    if options.events and not options.json:
+        print("labkit: --events goes with --json (the text view shows no event stream)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     problem = _script_problem(options.script)
     if problem is not None:
         print(f"labkit: {problem}", file=sys.stderr)
@@ -125,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     trace, killed = _run_passing_ctrl_c(program)
     try:
-        _print_trace(trace, options.json)
+        _print_trace(trace, options.json, options.events)
     except BrokenPipeError:  # e.g. `labkit run ... | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if killed:
@@ -133,5 +143,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT if trace.python is None else 0
 
 
+def entry() -> NoReturn:
+    """The ``labkit`` command: ``main()``, then exit at once.
+
+    A big trace is millions of objects that live until the end: the cyclic garbage collector
+    would walk them again and again while the output is made, and the interpreter would free
+    them one by one on the way out, after everything is written. Neither is needed.
+    """
+    gc.disable()
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: nothing is left to say
+        pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -12,8 +12,9 @@ import gc
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from itertools import chain
+from typing import Any, overload
 
 from .tracer.protocol import (
     BARE_KEYS,
@@ -31,15 +32,98 @@ MAX_STEPS = 200_000
 """Step intervals kept per trace; past this only each task's total running time is kept."""
 
 TASK_KINDS = frozenset(kind for kind in FIELDS if kind.startswith("task_"))
+"""The tracer's records about tasks: the bulk of a busy trace, and what ``fold`` may defer."""
 PACKED_BYTES = {"task_steps": 3 * INTEGER, "task_spawns": 6 * INTEGER}
 """Bytes a step or a spawn takes in a packed record (see ``tracer.protocol``)."""
-"""The tracer's records about tasks: the bulk of a busy trace, and what ``fold`` may defer."""
 DEFERRED_LIMIT = 250_000
 """Deferred task records (a step counts as one) that make ``add_records`` fold at once."""
 UNREADABLE = "the trace channel carried data labkit cannot read; it was skipped"
 
 
-@dataclass
+Event = dict[str, Any]
+"""One event as it is read: ``kind``, ``t``, ``source`` and the kind's fields."""
+
+
+def as_event(item: tuple[Any, ...] | Event) -> Event:
+    """A stored event as a dict: a tracer record's tuple gets its keys (``KEYS``)."""
+    if isinstance(item, dict):
+        return item
+    return dict(zip(KEYS.get(item[0], BARE_KEYS), item, strict=False), source="tracer")
+
+
+def events_as_dicts(items: Iterable[tuple[Any, ...] | Event]) -> list[Event]:
+    """``as_event`` of each, written out: a busy trace has hundreds of thousands."""
+    keys = KEYS.get
+    return [item if isinstance(item, dict)
+            else dict(zip(keys(item[0], BARE_KEYS), item, strict=False), source="tracer")
+            for item in items]
+
+
+def _event_time(item: tuple[Any, ...] | Event) -> float:
+    return float(item["t"] if isinstance(item, dict) else item[1])
+
+
+class Events(Sequence[Event]):
+    """The stream of events in a trace, in the order they arrived (``Trace.events``).
+
+    Each reads as a dict (a fresh one each time for the tracer's records): ``kind``, ``t`` (in
+    seconds), ``source`` ("tracer" or "runner") and the kind's fields. The tracer's records, a
+    busy program's hundreds of thousands, are kept as the tuples they arrive as (their time in
+    seconds), a third of a dict's memory, and get their keys only when read.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self._items: list[tuple[Any, ...] | Event] = list(events)
+
+    def append(self, event: Event) -> None:
+        """Add one event, a dict (it becomes part of the trace as it is)."""
+        self._items.append(event)
+
+    def append_record(self, record: tuple[Any, ...]) -> None:
+        """Add one of the tracer's records, ``(kind, t, *fields)`` in ``KEYS`` order, with
+        ``t`` in seconds."""
+        self._items.append(record)
+
+    def stored(self) -> list[tuple[Any, ...] | Event]:
+        """The events as kept, tuples and dicts (no copy: for readers that convert them in
+        bulk, like the JSON writer)."""
+        return self._items
+
+    def times(self) -> Iterator[float]:
+        """Each event's time, without making its dict."""
+        return map(_event_time, self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            return [as_event(item) for item in self._items[index]]
+        return as_event(self._items[index])
+
+    def __iter__(self) -> Iterator[Event]:
+        return map(as_event, self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Events):
+            return list(self) == list(other)
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} events>"
+
+
+@dataclass(slots=True)
 class CancelRequest:
     """One ``task.cancel()`` call."""
 
@@ -50,7 +134,7 @@ class CancelRequest:
     accepted: bool  # what cancel() returned
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRecord:
     """One asyncio task from creation to its outcome."""
 
@@ -81,7 +165,7 @@ class TaskRecord:
         return self.cancel_requests[0].t if self.cancel_requests else None
 
 
-@dataclass
+@dataclass(slots=True)
 class LoopRecord:
     """One event loop."""
 
@@ -100,7 +184,7 @@ class LoopRecord:
     run_until_complete_errors: list[tuple[float, str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class SignalRecord:
     """One signal: sent by the runner, received by a Python handler in the program, or both."""
 
@@ -112,7 +196,7 @@ class SignalRecord:
     handler: str | None = None  # which Python handler took it
 
 
-@dataclass
+@dataclass(slots=True)
 class AsyncioWarning:
     """A message asyncio or Python's warnings machinery reported."""
 
@@ -123,7 +207,7 @@ class AsyncioWarning:
     task: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OutputLine:
     """One line the program wrote, without its line ending."""
 
@@ -131,7 +215,7 @@ class OutputLine:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class PrintedLine:
     """One line the program wrote through ``sys.stdout`` or ``sys.stderr``, as the tracer saw
     it: when it was written and by whom (the task, or a thread outside any task)."""
@@ -143,7 +227,7 @@ class PrintedLine:
     thread: str | None = None  # the thread's name, when it was not the main thread
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """Everything recorded about one run. Build it with TraceBuilder."""
 
@@ -166,8 +250,12 @@ class Trace:
     stdout: list[OutputLine] = field(default_factory=list)
     stderr: list[OutputLine] = field(default_factory=list)
     printed: list[PrintedLine] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: Events = field(default_factory=Events)
     steps_dropped: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.events, Events):  # e.g. a list of dicts, made by hand
+            self.events = Events(self.events)
 
     def task(self, name: str) -> TaskRecord:
         """The task with this name (or coroutine name); KeyError if there is none."""
@@ -184,22 +272,48 @@ class Trace:
         """The program's standard error as text."""
         return "".join(line.text + "\n" for line in self.stderr)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The trace as plain JSON-ready data (the documented schema)."""
-        data = asdict(self)
+    def to_dict(self, events: bool = True) -> dict[str, Any]:
+        """The trace as plain JSON-ready data (the documented schema), sharing nothing with
+        the trace that could change it (records become dicts, lists are copied); without
+        ``events`` if not asked for (``labkit run --json`` leaves them out unless ``--events``).
+        """
+        data = {name: plain(getattr(self, name)) for name in TRACE_FIELDS}  # keys in order
         data["stdout"] = self.stdout_text()
         data["stderr"] = self.stderr_text()
-        data["events"] = list(self.iter_events())
+        if events:
+            data["events"] = list(self.iter_events())
+        else:
+            del data["events"]
         return data
 
-    def iter_events(self) -> Iterator[dict[str, Any]]:
-        """The whole stream, tracer and runner events and output lines, in time order."""
-        lines: list[dict[str, Any]] = [
+    def sorted_events(self) -> list[tuple[Any, ...] | Event]:
+        """The events as stored (see ``Events.stored``) with one ``stdout``/``stderr`` event
+        per output line, in time order (events at the same time in the order they came)."""
+        lines: list[Event] = [
             {"kind": stream, "t": line.t, "source": "runner", "text": line.text}
             for stream, lines_ in (("stdout", self.stdout), ("stderr", self.stderr))
             for line in lines_
         ]
-        return iter(sorted(self.events + lines, key=lambda e: float(e["t"])))
+        return sorted(chain(self.events.stored(), lines), key=_event_time)
+
+    def iter_events(self) -> Iterator[Event]:
+        """The whole stream, tracer and runner events and output lines, in time order."""
+        return map(as_event, self.sorted_events())
+
+
+TRACE_FIELDS = tuple(f.name for f in fields(Trace))
+"""The trace's keys, in the order ``to_dict`` and the JSON give them."""
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain data, as ``dataclasses.asdict`` gives it but without copying what
+    cannot change: each record a dict of its fields, each list copied; tuples (of times and
+    words) are kept."""
+    if isinstance(value, list):
+        return [item if type(item) is tuple else plain(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    return value
 
 
 class TraceBuilder:
@@ -227,6 +341,7 @@ class TraceBuilder:
         self._deferred: list[list[Sequence[Any]]] = []  # batches of task records, in order
         self._deferred_count = 0
         self._fold_lock = threading.Lock()
+        self._coro_names: dict[str, str] = {}
         self._handlers = {
             name.removeprefix("_on_"): getattr(self, name)
             for name in dir(self) if name.startswith("_on_")
@@ -287,11 +402,11 @@ class TraceBuilder:
                     gc.enable()
 
     def _apply(self, records: Iterable[Sequence[Any]]) -> None:
-        """Each record as an event dict (its fields named by ``KEYS``), added as ``add`` would:
-        written out, as a busy program sends hundreds of thousands."""
-        events = self.trace.events
+        """Each record kept as the tuple it came as, with its time in seconds, and applied as
+        ``add`` would apply its dict (see ``Events``): written out, as a busy program sends
+        hundreds of thousands."""
+        keep = self.trace.events.append_record
         handlers = self._handlers
-        keys = KEYS.get
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
         for record in records:
             kind = record[0]
@@ -301,19 +416,16 @@ class TraceBuilder:
             if kind == "task_spawns":
                 self._spawns(record[2], record[3])
                 continue
-            if kind == "task_spawned":  # the dict _spawns builds, built directly
-                _, t, task, name, coro, parent, loop, eager = record
-                event = {"kind": kind, "t": (t - origin) // 1000 / 1e6, "task": task,
-                         "name": name, "coro": coro, "parent": parent, "loop": loop,
-                         "eager": eager, "source": "tracer"}
-            else:
-                event = dict(zip(keys(kind, BARE_KEYS), record, strict=False))
-                event["source"] = "tracer"
-                event["t"] = (record[1] - origin) // 1000 / 1e6
-            events.append(event)
+            t = (record[1] - origin) // 1000 / 1e6
+            if kind == "task_spawned":
+                _, _, task, name, coro, parent, loop, eager = record
+                self._spawned(t, task, name, coro, parent, loop, eager)
+                continue
+            stored = (kind, t, *record[2:])
+            keep(stored)
             handler = handlers.get(kind)
             if handler is not None:
-                handler(event)
+                handler(as_event(stored))
 
     def add(self, event: dict[str, Any]) -> None:
         """Apply one event: a dict with ``kind``, ``t`` (``time.monotonic_ns()``) and fields.
@@ -452,53 +564,74 @@ class TraceBuilder:
 
     # --- tasks ---------------------------------------------------------------------------
     def _on_task_spawned(self, e: dict[str, Any]) -> None:
-        task = TaskRecord(
-            e["task"], e["name"], e["coro"], e["parent"], e["loop"], e["t"], bool(e["eager"])
-        )
-        self._tasks[task.id] = task
+        self._new_task(e["t"], e["task"], e["name"], e["coro"], e["parent"], e["loop"],
+                       e["eager"])
+
+    def _new_task(self, t: float, task_id: int, name: str, coro: str, parent: int | None,
+                  loop: int | None, eager: bool) -> TaskRecord:
+        # One string for each coroutine's name, however many tasks run it.
+        coro = self._coro_names.setdefault(coro, coro)
+        task = TaskRecord(task_id, name, coro, parent, loop, t, bool(eager))
+        self._tasks[task_id] = task
         self.trace.tasks.append(task)
+        return task
+
+    def _spawned(self, t: float, task_id: int, name: str, coro: str, parent: int | None,
+                 loop: int | None, eager: bool) -> None:
+        """A ``task_spawned`` record (``t`` in seconds), kept and applied."""
+        task = self._new_task(t, task_id, name, coro, parent, loop, eager)
+        self.trace.events.append_record(
+            ("task_spawned", t, task_id, name, task.coro, parent, loop, eager))
 
     def _seconds(self, t_ns: int) -> float:
         """Seconds since the start, to the nearest microsecond (integer arithmetic: exact)."""
         return (t_ns - self._origin_ns + 500) // 1000 / 1e6
 
     def _spawns(self, packed: bytes, text: str) -> None:
-        """Apply packed spawns (see ``tracer.protocol``) as their ``task_spawned`` events."""
-        events = self.trace.events
-        spawned = self._on_task_spawned
+        """Apply packed spawns (see ``tracer.protocol``) as their ``task_spawned`` records:
+        ``_spawned`` written out, as a busy program spawns tens of thousands of tasks."""
+        keep = self.trace.events.append_record
+        add_task = self.trace.tasks.append
+        tasks, coro_names = self._tasks, self._coro_names
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
-        for t, task, name, coro, parent, loop in unpack_spawns(packed, text):
-            event = {"kind": "task_spawned", "t": (t - origin) // 1000 / 1e6, "task": task,
-                     "name": name, "coro": coro, "parent": parent, "loop": loop,
-                     "eager": False, "source": "tracer"}
-            events.append(event)
-            spawned(event)
+        for t_ns, task_id, name, coro, parent, loop in unpack_spawns(packed, text):
+            t = (t_ns - origin) // 1000 / 1e6
+            coro = coro_names.setdefault(coro, coro)
+            keep(("task_spawned", t, task_id, name, coro, parent, loop, False))
+            task = TaskRecord(task_id, name, coro, parent, loop, t)
+            tasks[task_id] = task
+            add_task(task)
 
     def _steps(self, packed: bytes) -> None:
         """Fold packed steps, ``task, start, end, ...`` (ns), into the tasks: the hot loop of a
-        busy trace, so ``_seconds`` and ``_on_task_exited`` are written out in it. A negative
-        ``task`` is the step a task finished in (see ``tracer.protocol``)."""
+        busy trace, so the times are converted a list at a time and ``_on_task_exited`` is
+        written out in it. A negative ``task`` is the step a task finished in (see
+        ``tracer.protocol``)."""
         tasks = self._tasks
-        events = self.trace.events
+        keep = self.trace.events.append_record
         origin = self._origin_ns - 500  # so that // 1000 rounds to the nearest microsecond
+        values = unpack_integers(packed)
+        starts_ns, ends_ns = values[1::3], values[2::3]
+        steps = zip([(t - origin) // 1000 / 1e6 for t in starts_ns],
+                    [(t - origin) // 1000 / 1e6 for t in ends_ns], strict=True)
+        running = [(end - start) / 1e9 for start, end in zip(starts_ns, ends_ns, strict=True)]
         room = MAX_STEPS - self._steps_kept
-        values = iter(unpack_integers(packed))
-        for task_id, start_ns, end_ns in zip(values, values, values, strict=True):
-            end = (end_ns - origin) // 1000 / 1e6
-            finished = task_id < 0
-            if finished:  # the record ("task_exited", end_ns, task_id, "finished", None, None)
+        for task_id, step, duration in zip(values[0::3], steps, running, strict=True):
+            if task_id < 0:  # the record ("task_exited", end, task_id, "finished", None, None)
                 task_id = -task_id
-                events.append({"kind": "task_exited", "t": end, "task": task_id,
-                               "outcome": "finished", "exc_type": None, "exc_message": None,
-                               "source": "tracer"})
-            task = tasks.get(task_id)
-            if task is None:
-                continue
-            if finished and task.outcome is None:
-                task.outcome, task.ended = "finished", end
-            task.running_time += (end_ns - start_ns) / 1e9
+                keep(("task_exited", step[1], task_id, "finished", None, None))
+                task = tasks.get(task_id)
+                if task is None:
+                    continue
+                if task.outcome is None:
+                    task.outcome, task.ended = "finished", step[1]
+            else:
+                task = tasks.get(task_id)
+                if task is None:
+                    continue
+            task.running_time += duration
             if room > 0:
-                task.steps.append(((start_ns - origin) // 1000 / 1e6, end))
+                task.steps.append(step)
                 room -= 1
             else:
                 self.trace.steps_dropped += 1

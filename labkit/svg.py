@@ -39,12 +39,13 @@ import html
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import OUTCOMES, LoopRecord, SignalRecord, TaskRecord, Trace
-from .textview import exit_status
+from .textview import BAD_OUTCOMES, Groups, choose_rows, exit_status
 from .textview import render as render_text
 
 PANEL, BORDER, ZEBRA = "#fbfcfd", "#b9c0c8", "#eef1f5"
@@ -69,8 +70,6 @@ MARK_GAP = 11  # px between the centres of marks on a loop's row that would over
 TITLE_BLOCKS = 12  # running blocks listed in a lane's hover title
 HEADER_H, LEGEND_LINE_H, ROW_H, LANE_H = 26, 18, 18, 16
 CAPTION_H, TICKS_H = 14, 16  # the axis: pieces' captions, then a row of tick labels
-BAD_OUTCOMES = ("destroyed-pending", "pending-at-exit", "failed")
-"""Outcomes a learner must see: such tasks get their own lanes before any others."""
 ASYNCIO_STOP = "asyncio.base_events._run_until_complete_cb"
 """The caller of the ``loop.stop()`` calls that run_until_complete() makes itself."""
 OWN_STOPS = frozenset({ASYNCIO_STOP, "uvloop.loop.run_until_complete.<locals>.done_cb"})
@@ -135,7 +134,7 @@ def render_svg(
     shrinks to a narrower column; past ``DESIGN_WIDTH`` px it is the same drawing, larger.
     """
     design_w = min(width, DESIGN_WIDTH)
-    shown, groups = _choose_lanes(trace.tasks, max_lanes)
+    shown, groups = choose_rows(trace.tasks, max_lanes)
     scale = _Scale(trace, design_w, now if now is not None else _trace_end(trace),
                    _label_width(trace, shown, design_w), _outcome_width(shown, groups, design_w))
     front: list[str] = [_header(trace, now, PAD, design_w)]
@@ -250,12 +249,14 @@ def _instants(trace: Trace, end: float) -> _Instants:
                 marks.append(start)
                 times.append(_phase_end(loop, start, stop, end)[0])
         rows.append(marks)
-    for task in trace.tasks:
-        times += [task.created, task.ended if task.ended is not None else end]
-        times += [request.t for request in task.cancel_requests]
+    tasks = trace.tasks
+    times += [task.created for task in tasks]
+    times += [end if task.ended is None else task.ended for task in tasks]
+    times += [request.t for task in tasks for request in task.cancel_requests]
     rows = [sorted(row) for row in rows if row]
     times += [t for row in rows for t in row]
-    return _Instants(sorted(min(max(t, 0.0), end) for t in times), rows, bool(trace.signals))
+    times = [0.0 if t < 0.0 else end if t > end else t for t in times]
+    return _Instants(sorted(times), rows, bool(trace.signals))
 
 
 class _Scale:
@@ -294,6 +295,11 @@ class _Scale:
             return self.segments[-1].x1
         i = bisect.bisect_right(self._t0s, t) - 1
         return self._x0s[i] + (t - self._t0s[i]) * self._scales[i]
+
+    def time_at(self, x: float) -> float:
+        """The time that ``x`` stands for (``x``'s inverse, not kept inside the plot)."""
+        i = max(0, bisect.bisect_right(self._x0s, x) - 1)
+        return self._t0s[i] + (x - self._x0s[i]) / self._scales[i]
 
     def factor(self, segment: Segment) -> float:
         """How many times wider than the main pieces this piece draws a second."""
@@ -373,7 +379,10 @@ def _segments(instants: _Instants, end: float, xa: float, xb: float) -> list[Seg
     """
     width = xb - xa
     times = instants.times
-    quiet = max(itertools.pairwise([0.0, *times, end]), key=lambda gap: gap[1] - gap[0])
+    bounds = [0.0, *times, end]
+    gaps = [b - a for a, b in itertools.pairwise(bounds)]
+    longest = gaps.index(max(gaps))  # the first of the longest, as max() with a key finds
+    quiet = (bounds[longest], bounds[longest + 1])
     squeezed = []
     if instants.signalled and quiet[1] - quiet[0] > LONG_GAP * end:
         squeezed.append(quiet)
@@ -1087,37 +1096,6 @@ def _task_lane(task: TaskRecord, scale: _Scale, y: int, names: dict[int, str]) -
 
 # --- grouping past max_lanes -----------------------------------------------------------------
 
-Groups = dict[str | None, list[TaskRecord]]
-
-
-def _by_outcome(tasks: Sequence[TaskRecord]) -> Groups:
-    groups: Groups = {outcome: [] for outcome in OUTCOME_STYLES}
-    for task in tasks:
-        groups.setdefault(task.outcome, []).append(task)
-    return {outcome: members for outcome, members in groups.items() if members}
-
-
-def _choose_lanes(tasks: list[TaskRecord], max_lanes: int) -> tuple[list[TaskRecord], Groups]:
-    """The tasks drawn one by one (in creation order) and the rest grouped by outcome.
-
-    Lanes, task and group lanes together, never exceed ``max_lanes`` (given room for the
-    groups). Tasks with a bad outcome are chosen first, then the earliest created.
-    """
-    if len(tasks) <= max_lanes:
-        return tasks, {}
-    ranked = ([t for t in tasks if t.outcome in BAD_OUTCOMES]
-              + [t for t in tasks if t.outcome not in BAD_OUTCOMES])
-    group_count = 1
-    while True:
-        room = max(0, max_lanes - group_count)
-        groups = _by_outcome(ranked[room:])
-        if len(groups) <= group_count or room == 0:
-            break
-        group_count = len(groups)
-    chosen = {id(task) for task in ranked[:room]}
-    return [task for task in tasks if id(task) in chosen], groups
-
-
 def _group_heading(groups: Groups, scale: _Scale, y: int) -> str:
     total = sum(len(members) for members in groups.values())
     counts = ", ".join(f"{len(members):,} {_style(outcome).text}"
@@ -1130,11 +1108,17 @@ def _group_heading(groups: Groups, scale: _Scale, y: int) -> str:
 def _alive_counts(tasks: list[TaskRecord], scale: _Scale, columns: int) -> list[int]:
     """How many of the tasks were alive in each of ``columns`` equal slices of the plot."""
     diff = [0] * (columns + 1)
-    per_unit, last, left = columns / (scale.x1 - scale.x0), columns - 1, scale.x0
-    for task in tasks:
-        stop = task.ended if task.ended is not None else scale.end
-        diff[min(last, max(0, int((scale.x(task.created) - left) * per_unit)))] += 1
-        diff[min(last, max(0, int((scale.x(stop) - left) * per_unit))) + 1] -= 1
+    width, end = (scale.x1 - scale.x0) / columns, scale.end
+    # A time's column is how many columns' left edges its x is at or past, counted as times
+    # (by bisection, in C, and counted in C: a busy live trace has tens of thousands of tasks).
+    edges = [scale.time_at(scale.x0 + column * width) for column in range(1, columns)]
+    find = bisect.bisect_right
+    starts = [t.created for t in tasks]
+    stops = [end if t.ended is None else t.ended for t in tasks]
+    for times, step, change in ((starts, 0, 1), (stops, 1, -1)):  # kept inside, as x() keeps
+        columns_of = [find(edges, 0.0 if t < 0.0 else end if t > end else t) for t in times]
+        for column, count in Counter(columns_of).items():
+            diff[column + step] += change * count
     counts, alive = [], 0
     for change in diff[:columns]:
         alive += change
@@ -1151,9 +1135,10 @@ def _group_lane(outcome: str | None, tasks: list[TaskRecord], scale: _Scale, y: 
     base, column_w = y + LANE_H - 2, (scale.x1 - scale.x0) / columns
     area = "".join(f"M{scale.x0 + i * column_w:.1f} {base}v{-(LANE_H - 4) * n / peak:.1f}"
                    f"h{column_w:.1f}V{base}z" for i, n in enumerate(counts) if n)
-    last_end = max(t.ended if t.ended is not None else scale.end for t in tasks)
+    last_end = max([scale.end if t.ended is None else t.ended for t in tasks])
+    created = [t.created for t in tasks]
     title = (f"{_count(len(tasks), 'more task')} {style.text} (not drawn one by one), created "
-             f"{_secs(min(t.created for t in tasks))} to {_secs(max(t.created for t in tasks))}, "
+             f"{_secs(min(created))} to {_secs(max(created))}, "
              f"last ended {_secs(last_end)}; at most {peak:,} alive at once; "
              f"the area's height is how many were alive")
     return "".join([
@@ -1176,7 +1161,7 @@ def _trace_end(trace: Trace) -> float:
     """When the process ended, or else the last thing recorded."""
     if trace.ended is not None:
         return trace.ended
-    times = [float(event["t"]) for event in trace.events]
+    times = list(trace.events.times())
     for task in trace.tasks:
         times.append(task.ended if task.ended is not None else task.created)
         times.extend(finish for _, finish in task.steps[-1:])

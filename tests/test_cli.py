@@ -83,6 +83,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
         ((program("workers.py"), "--interrupt", "INT@abc"), "write SIGNAL@SECONDS"),
         ((program("workers.py"), "--python", "/nonexistent/python"), "no interpreter at"),
         ((program("workers.py"), "--python", "/bin/true"), "does not look like a Python"),
+        ((program("workers.py"), "--events"), "--events goes with --json"),
     ],
 )
 def test_bad_input_is_one_clear_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
@@ -117,3 +118,23 @@ def test_text_timeline_rows_line_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(set(task_labels)) == len(task_labels) == 4  # the shutdown tasks told apart
     assert any(label.endswith("shutdown_default_executor") for label in task_labels)
     assert "first event loop started at" in out
+
+
+def test_json_to_a_pipe_is_one_compact_line() -> None:
+    cli = _start(program("workers.py"), "--interrupt", "INT@0.2", "--json")
+    out, err = cli.communicate(timeout=30)
+    assert cli.returncode == 0, err
+    assert out.count("\n") == 1 and out.endswith("}\n") and '", "' not in out
+    assert json.loads(out)["exit_code"] == -signal.SIGINT
+
+
+def test_labkit_run_imports_neither_jupyter_nor_asyncio_nor_the_checks() -> None:
+    """What ``labkit run`` does not need, it does not import: it starts and ends sooner."""
+    code = ("import sys; from labkit.cli import main; main(['run', sys.argv[1], '--json']); "
+            "print(sorted(set(sys.modules) & {'asyncio', 'ipywidgets', 'IPython', 'labkit.lab', "
+            "'labkit.checks', 'labkit.fuzzing', 'labkit.svg'}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, program("printing.py")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stdout"]
+    assert done.stderr.splitlines()[-1] == "[]"

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from labkit.model import UNREADABLE, TraceBuilder
-from labkit.tracer.protocol import pack_integers, pack_spawns
+from labkit.model import UNREADABLE, Events, Trace, TraceBuilder
+from labkit.tracer.protocol import FIELDS, pack_integers, pack_spawns
 
 ORIGIN_NS = 5_000_000_000
 
@@ -78,3 +78,37 @@ def test_an_unreadable_batch_is_noted_and_the_others_fold() -> None:
     builder.fold()
     assert [task.id for task in builder.trace.tasks] == [2]
     assert [message for _, message in builder.trace.notes] == [UNREADABLE]
+
+
+def test_records_kept_as_tuples_read_as_the_dicts_add_makes() -> None:
+    """The tracer's records are stored as tuples; each reads as the dict ``add`` would keep."""
+    raw = [
+        ("loop_created", _ms(1), 1, "MainThread"),
+        _spawned(1, 2),
+        ("task_cancel", _ms(3), 1, None, "stop", 1, True),
+        ("task_exited", _ms(4), 1, "cancelled", None, None),
+        ("made_up_kind", _ms(5), "extra"),  # a kind this labkit does not know: kind and t only
+    ]
+    kept, added = _builder(), _builder()
+    kept.add_records(raw)
+    for record in raw:
+        keys = ("kind", "t", *FIELDS.get(str(record[0]), ()))
+        added.add(dict(zip(keys, record, strict=False)))
+    events = kept.trace.events
+    assert isinstance(events.stored()[1], tuple)
+    assert list(events) == list(added.trace.events)
+    assert events[2] == {"kind": "task_cancel", "t": 0.003, "task": 1, "by": None,
+                         "message": "stop", "cancelling": 1, "accepted": True,
+                         "source": "tracer"}
+    assert events[-1] == {"kind": "made_up_kind", "t": 0.005, "source": "tracer"}
+    assert events[1:3] == list(added.trace.events)[1:3]
+    assert events == added.trace.events and len(events) == 5
+    assert list(events.times()) == [0.001, 0.002, 0.003, 0.004, 0.005]
+    assert kept.trace.tasks[0].cancel_requests[0].message == "stop"
+
+
+def test_a_hand_made_trace_takes_its_events_as_a_list() -> None:
+    note = {"kind": "note", "t": 1.0, "message": "hi"}
+    trace = Trace("x.py", [], events=[note])  # type: ignore[arg-type]
+    assert isinstance(trace.events, Events)
+    assert trace.events == [note] and trace.events[0] is note

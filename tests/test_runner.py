@@ -221,7 +221,8 @@ DOCUMENTED_KEYS = _documented_keys()
 def test_cli_json_has_the_documented_schema(capsys: pytest.CaptureFixture[str]) -> None:
     from labkit.cli import main
 
-    assert main(["run", program("workers.py"), "--interrupt", "INT@0.2", "--json"]) == 0
+    assert main(["run", program("workers.py"), "--interrupt", "INT@0.2", "--json",
+                 "--events"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == DOCUMENTED_KEYS
     assert data["exit_code"] == -2
@@ -234,6 +235,15 @@ def test_cli_json_has_the_documented_schema(capsys: pytest.CaptureFixture[str]) 
             "process_exit"} <= kinds
     times = [event["t"] for event in data["events"]]
     assert times == sorted(times)
+
+
+def test_cli_json_leaves_the_events_out_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from labkit.cli import main
+
+    assert main(["run", program("workers.py"), "--interrupt", "INT@0.2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == DOCUMENTED_KEYS - {"events"}
+    assert data["exit_code"] == -2 and data["tasks"] and data["signals"]
 
 
 def test_cli_text_shows_a_row_per_task(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import random
 import re
 import xml.etree.ElementTree as ET
 
@@ -592,3 +593,26 @@ def test_a_loop_run_again_is_drawn_in_the_other_shade() -> None:
                 loops=[LoopRecord(1, "MainThread", 0.0, runs=[(0.1, 0.9, None)])])
     assert "the next run darker" not in svg.render_svg(one)
     assert "loop running" in svg.render_svg(one)
+
+
+def test_a_group_lane_counts_each_task_in_the_columns_its_x_falls_in() -> None:
+    """The group lane finds columns by time (bisection); they are those x() gives."""
+    rng = random.Random(7)
+    tasks = []
+    for n in range(1, 2001):
+        created = rng.uniform(0.0, 3.0)
+        tasks.append(task(n, created=created, ended=created + rng.uniform(0.001, 1.0)))
+    tasks[-1].ended = None  # still pending: alive to the end
+    signals = [SignalRecord("SIGINT", 0.5, "plan", "handled", 0.5005, "asyncio.Runner")]
+    trace = trace_of(tasks, ended=30.0, signals=signals)  # then a long wait: compressed
+    scale = svg._Scale(trace, 900, 30.0, 150, 120)
+    assert len(scale.segments) > 1  # pieces of different scales: the mapping is not one line
+    columns = 200
+    per_unit = columns / (scale.x1 - scale.x0)
+    expected = [0] * (columns + 1)
+    for one in tasks:
+        expected[int((scale.x(one.created) - scale.x0) * per_unit)] += 1
+        stop = 30.0 if one.ended is None else one.ended
+        expected[int((scale.x(stop) - scale.x0) * per_unit) + 1] -= 1
+    alive = list(itertools.accumulate(expected[:columns]))
+    assert svg._alive_counts(tasks, scale, columns) == alive

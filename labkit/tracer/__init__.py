@@ -19,15 +19,22 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import channel as _channel
-from . import frames, internals, loops, output, signals, tasks, uvloops
+if TYPE_CHECKING:
+    from .channel import Channel
 
 
-def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
+def install(fd: int, restore_sigint: bool = False) -> Channel:
     """Start tracing this process, writing records to the descriptor ``fd``."""
-    channel = _channel.Channel(fd)
+    # Imported here, not above: the runner imports ``protocol`` from this package, and with
+    # these it would import asyncio, which the parent does not need (a ``labkit run`` starts
+    # sooner without it). sitecustomize calls this with its finder still in place, so these
+    # come compiled ahead as the package did.
+    from . import frames, internals, loops, output, signals, tasks, uvloops
+    from .channel import Channel
+
+    channel = Channel(fd)
     channel.emit("hello", os.getpid(), sys.version.split()[0], sys.executable, sys.argv[1:])
     uncaught: list[str] = []
 
@@ -70,7 +77,7 @@ def install(fd: int, restore_sigint: bool = False) -> _channel.Channel:
     return channel
 
 
-def _report_warnings(channel: _channel.Channel) -> None:
+def _report_warnings(channel: Channel) -> None:
     """Record each warning Python shows (e.g. "coroutine ... was never awaited"), then show it."""
     show = getattr(warnings, "_showwarnmsg_impl", None)
     if show is None:  # not on this version: leave warnings unrecorded rather than altered

@@ -31,9 +31,10 @@ async def main():
     asyncio.create_task(serve(9), name="left-behind")
     print("ready", flush=True)
     await stop.wait()
-    for server in servers:
+    results = []
+    for server in servers:  # one at a time: uvloop may run two same-instant timers either way
         server.cancel()
-    results = await asyncio.gather(*servers, return_exceptions=True)
+        results += await asyncio.gather(server, return_exceptions=True)
     print("servers:", [type(result).__name__ for result in results], flush=True)
     loop.remove_signal_handler(signal.SIGTERM)
 
