@@ -750,8 +750,11 @@ def _axis(scale: _Scale, loop_started: float | None, ticks: list[tuple[float, st
     y += CAPTION_H if special else 0
     line = y + TICKS_H
     where = ("Seconds since labkit started the process; the hover titles give exact times. "
-             + (f"The axis is linear in pieces: {len(special)} of them (tinted, between break "
-                "marks) are drawn at another scale, as their captions say." if special else ""))
+             + ("The axis is linear in pieces: "
+                + ("one of them (tinted, between break marks) is drawn at another scale, as its "
+                   "caption says." if len(special) == 1 else
+                   f"{len(special)} of them (tinted, between break marks) are drawn at another "
+                   "scale, as their captions say.") if special else ""))
     parts.append(_text(PAD, y + 11, "seconds since start", DIM, title=where))
     marks = []
     for t, label in ticks:

@@ -616,3 +616,13 @@ def test_a_group_lane_counts_each_task_in_the_columns_its_x_falls_in() -> None:
         expected[int((scale.x(stop) - scale.x0) * per_unit) + 1] -= 1
     alive = list(itertools.accumulate(expected[:columns]))
     assert svg._alive_counts(tasks, scale, columns) == alive
+
+
+def test_the_axis_title_counts_its_other_pieces_in_good_english() -> None:
+    drawing = svg.render_svg(shutdown_burst())
+    count = sum(len(captions) for captions in pieces(parse(drawing)).values())
+    if count == 1:
+        assert "one of them (tinted, between break marks) is drawn at another scale" in drawing
+    else:
+        assert f"{count} of them (tinted, between break marks) are drawn" in drawing
+    assert count >= 1 and "1 of them" not in drawing
