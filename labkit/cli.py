@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from .interpreters import InterpreterNotFound
 from .model import Trace
-from .runner import PlanError, ProgramRun, working_directory
+from .runner import LOOP_WAIT, PlanError, ProgramRun, working_directory
 from .textview import render
 
 EXIT_BAD_INPUT = 2
@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="the Python script to run")
     run.add_argument(
         "--interrupt", action="append", default=[], metavar="SIGNAL@SECONDS",
-        help="send SIGNAL this many seconds after the first event loop starts "
+        help="send SIGNAL this many seconds after the first event loop starts, or after the "
+        f"process started if no loop is seen within {LOOP_WAIT:g} s "
         "(repeatable, e.g. --interrupt INT@0.5 --interrupt INT@1.5)",
     )
     run.add_argument("--python", metavar="VERSION_OR_PATH",
