@@ -68,7 +68,7 @@ def drawing(trace):
     # what labkit.svg draws for a trace: its texts, the dotted orange lines, the pieces
     # of the axis, and where the shutdown and the loop's close() fall
     svg = labkit.svg.render_svg(trace)
-    shown, groups = labkit.svg._choose_lanes(trace.tasks, 200)
+    shown, groups = labkit.svg.choose_rows(trace.tasks, 200)
     width = min(900, labkit.svg.DESIGN_WIDTH)
     scale = labkit.svg._Scale(trace, width, labkit.svg._trace_end(trace),
                               labkit.svg._label_width(trace, shown, width),
