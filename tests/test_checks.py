@@ -204,6 +204,22 @@ def test_no_asyncio_warnings() -> None:
     assert fixed.passed and fixed.message == "asyncio reported nothing"
 
 
+def test_a_keyboard_interrupt_that_landed_in_a_task_step_is_not_the_programs_warning(
+        tmp_path: Path) -> None:
+    """With Python's own SIGINT handler, the KeyboardInterrupt may end a task mid-step; asyncio
+    then says "Task exception was never retrieved" about it: where the Ctrl+C landed."""
+    never = "Task exception was never retrieved"
+    trace = labkit.Trace(script="prog.py", argv=[])
+    trace.warnings = [AsyncioWarning(1.2, never, "exception handler", "KeyboardInterrupt", 3)]
+    landed = no_asyncio_warnings(trace)
+    assert landed.passed
+    assert landed.message == ("asyncio reported nothing but that a KeyboardInterrupt ended 1 "
+                              "task inside its step (where the Ctrl+C happened to land)")
+    trace.warnings.append(AsyncioWarning(1.3, never, "exception handler", "ValueError", 4))
+    other = no_asyncio_warnings(trace)
+    assert not other.passed and other.message == f"asyncio reported 1 message: {never!r}"
+
+
 def test_ended_before_timeout() -> None:
     hung = ended_before_timeout(traced("02a"))
     assert not hung.passed

@@ -21,6 +21,13 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+# The channel is imported with the package, before the hooks' modules, as it always was: the
+# order in which a program imports modules is the reverse of the order in which Python clears
+# them at exit, which decides the order in which abandoned coroutines run their finally blocks
+# (11e_fix3_graceful_shutdown.py on 3.12 printed its two cleanups the other way round when it
+# came later; tests/test_fidelity.py holds it). It imports no asyncio.
+from . import channel as _channel
+
 if TYPE_CHECKING:
     from .channel import Channel
 
@@ -32,9 +39,7 @@ def install(fd: int, restore_sigint: bool = False) -> Channel:
     # sooner without it). sitecustomize calls this with its finder still in place, so these
     # come compiled ahead as the package did.
     from . import frames, internals, loops, output, signals, tasks, uvloops
-    from .channel import Channel
-
-    channel = Channel(fd)
+    channel = _channel.Channel(fd)
     channel.emit("hello", os.getpid(), sys.version.split()[0], sys.executable, sys.argv[1:])
     uncaught: list[str] = []
 
