@@ -73,3 +73,38 @@ def test_recording_stops_after_max_lines(tmp_path: Path) -> None:
     assert len(trace.stdout) == 100_050
     assert len(trace.printed) == 100_000
     assert trace.printed[-1].text == "99999"
+
+
+INTERLEAVED = '''
+import sys
+import threading
+
+started = threading.Event()
+go_on = threading.Event()
+
+
+def other():
+    sys.stdout.write("thread: half")  # a line begun...
+    started.set()
+    go_on.wait()
+    sys.stdout.write(" done\\n")  # ...and ended after the main thread printed one
+
+
+thread = threading.Thread(target=other, name="other")
+thread.start()
+started.wait()
+print("main: a whole line", flush=True)
+go_on.set()
+thread.join()
+'''
+
+
+def test_two_threads_printing_at_once_keep_their_own_lines(tmp_path: Path) -> None:
+    """The real stream interleaves them; each recorded line is one thread's own."""
+    script = tmp_path / "interleaved.py"
+    script.write_text(INTERLEAVED)
+    trace = labkit.run(script, timeout=20)
+    assert trace.exit_code == 0
+    assert trace.stdout_text() == "thread: halfmain: a whole line\n done\n"  # as untraced
+    assert [(line.text, line.thread) for line in trace.printed] == [
+        ("main: a whole line", None), ("thread: half done", "other")]

@@ -7,7 +7,10 @@ cancellation reached it, while its loop still ran. So ``sys.stdout`` and ``sys.s
 ``sys.__stdout__``, ``sys.__stderr__``, so that a program restoring them keeps them) are
 replaced by a thin stand-in that passes every call on to the real stream and, for each line
 completed by a ``write``, records a ``printed`` record: the stream, the task running in this
-thread (or None), the thread's name when it is not the main thread, and the line's text.
+thread (or None), the thread's name when it is not the main thread, and the line's text. Each
+thread's lines are put together apart from the others': ``print()`` writes its text and its
+newline in two calls, so two threads printing at once interleave in the real stream, but each
+recorded line is one thread's own.
 
 The stand-in writes first and records after, so the output and the moment a signal can land
 in it stay as they are untraced. Lines written by a task travel batched, like steps (the loop
@@ -41,16 +44,23 @@ class RecordedStream:
         object.__setattr__(self, "_labkit_stream", stream)
         object.__setattr__(self, "_labkit_name", name)
         object.__setattr__(self, "_labkit_recorder", recorder)
-        object.__setattr__(self, "_labkit_partial", [])
+        # the unfinished line of each thread: print() writes its text and its "\n" in two
+        # calls, and another thread may write in between; each thread's line is its own
+        object.__setattr__(self, "_labkit_partials", {})
 
     def write(self, text: Any) -> Any:
         """Write ``text`` to the real stream, then record the lines it completed."""
         written = self._labkit_stream.write(text)
         if type(text) is str:
+            partials = self._labkit_partials
+            thread = _thread.get_ident()
+            partial = partials.get(thread)
+            if partial is None:
+                partial = partials[thread] = []
             if "\n" in text:
-                self._labkit_recorder.lines(self._labkit_name, self._labkit_partial, text)
-            elif len(self._labkit_partial) < 64:
-                self._labkit_partial.append(text)
+                self._labkit_recorder.lines(self._labkit_name, partial, text)
+            elif len(partial) < 64:
+                partial.append(text)
         return written
 
     def writelines(self, lines: Any) -> None:
